@@ -1,0 +1,79 @@
+/**
+ * The `Bus` port: partitioned, keyed, durable topics with consumer groups.
+ * Adapters: `KafkaBus` (kafkajs) and `FileBus` (embedded, files under
+ * `.chillflow/bus`, shared between processes).
+ *
+ * @module
+ */
+
+/** A message to publish. Messages with the same key land on the same partition, in order. */
+export interface OutgoingMessage {
+  key: string;
+  value: Uint8Array | string;
+}
+
+/** A message received from a topic partition. */
+export interface Delivery {
+  topic: string;
+  partition: number;
+  /** Offset within the partition, as a decimal string (Kafka offsets exceed 2^53). */
+  offset: string;
+  key: string | null;
+  value: Uint8Array;
+}
+
+/** Consecutive messages from one partition. */
+export interface DeliveryBatch {
+  topic: string;
+  partition: number;
+  messages: Delivery[];
+}
+
+/** Options of {@linkcode Bus.subscribe}. */
+export interface SubscribeOptions {
+  /** Consumer group; members of one group share the partitions. */
+  group: string;
+  topics: string[];
+  /** Where a group with no committed offset starts. @default true */
+  fromBeginning?: boolean;
+  /**
+   * Handles one batch. The batch's offsets are committed only after the
+   * returned promise resolves; if it rejects, the subscription stops and
+   * the batch is delivered again to the next member that owns the partition.
+   */
+  handleBatch(batch: DeliveryBatch): Promise<void>;
+}
+
+/** A running group membership. */
+export interface Subscription {
+  /** Leaves the group after the batch in flight is handled and committed. */
+  stop(): Promise<void>;
+  /** Settles when the subscription ends: resolves on `stop()`, rejects on a handler error. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Publish and consume keyed messages.
+ *
+ * @example Publish and consume
+ * ```ts ignore
+ * await bus.ensureTopic("trip-events", 6);
+ * await bus.publish("trip-events", [{ key: "k1", value: "hello" }]);
+ * const sub = await bus.subscribe({ group: "g", topics: ["trip-events"], handleBatch: async (b) => {} });
+ * await sub.stop();
+ * ```
+ */
+export interface Bus extends AsyncDisposable {
+  /** Which adapter serves this bus. */
+  readonly kind: "kafka" | "file";
+  /** Creates the topic with `partitions` partitions if it does not exist. */
+  ensureTopic(topic: string, partitions: number): Promise<void>;
+  /** Publishes messages; resolves once they are durably accepted. */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Joins a consumer group and starts handling batches. */
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Deletes topics (tests and resets); missing topics are ignored. */
+  deleteTopics(topics: readonly string[]): Promise<void>;
+  /** Closes producers and consumers; calling it twice is harmless. */
+  close(): Promise<void>;
+}
