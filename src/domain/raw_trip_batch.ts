@@ -1,0 +1,126 @@
+/**
+ * A columnar batch of raw trips: how rows travel from the Parquet reader through
+ * curation to the stores without building an object per row.
+ *
+ * @module
+ */
+import type { RawTrip, TripType } from "../../schemas/raw_trip.ts";
+
+/** The {@linkcode RawTrip} fields held as numbers (`NaN` stands for null). */
+export type NumericField = Exclude<keyof RawTrip, "trip_type" | "store_and_fwd_flag">;
+
+/** Every {@linkcode NumericField}, in canonical order. */
+export const NUMERIC_FIELDS: readonly NumericField[] = [
+  "vendor_id",
+  "pickup_ts",
+  "dropoff_ts",
+  "passenger_count",
+  "trip_distance",
+  "ratecode_id",
+  "pu_location_id",
+  "do_location_id",
+  "payment_type",
+  "fare_amount",
+  "extra",
+  "mta_tax",
+  "tip_amount",
+  "tolls_amount",
+  "improvement_surcharge",
+  "total_amount",
+  "congestion_surcharge",
+  "airport_fee",
+  "cbd_congestion_fee",
+  "ehail_fee",
+  "trip_type_code",
+];
+
+/**
+ * Consecutive rows of one file, column by column. Numeric columns use `NaN`
+ * for null; timestamps are naive epoch milliseconds.
+ */
+export interface RawTripBatch {
+  /** The trip type of every row in the batch. */
+  tripType: TripType;
+  /** Base name of the file the rows come from. */
+  sourceFile: string;
+  /** 0-based position in the file of the batch's first row. */
+  firstRow: number;
+  /** Number of rows. */
+  length: number;
+  /** One `Float64Array` of `length` values per numeric field. */
+  numeric: Record<NumericField, Float64Array>;
+  /** The `store_and_fwd_flag` column. */
+  storeAndFwdFlag: (string | null)[];
+}
+
+/**
+ * Materialises row `i` of a batch as a {@linkcode RawTrip}.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows, rowOf } from "./raw_trip_batch.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([], { tripType: "green", sourceFile: "f.parquet" });
+ * assert.equal(batch.length, 0);
+ * assert.throws(() => rowOf(batch, 0));
+ * ```
+ */
+export function rowOf(batch: RawTripBatch, i: number): RawTrip {
+  if (i < 0 || i >= batch.length) {
+    throw new RangeError(`Cannot read row ${i}: batch has ${batch.length} rows`);
+  }
+  const row = {
+    trip_type: batch.tripType,
+    store_and_fwd_flag: batch.storeAndFwdFlag[i] ?? null,
+  } as RawTrip;
+  for (const field of NUMERIC_FIELDS) {
+    const value = batch.numeric[field][i]!;
+    row[field] = Number.isNaN(value) ? null : value;
+  }
+  return row;
+}
+
+/** Options of {@linkcode batchFromRows}. */
+export interface BatchFromRowsOptions {
+  tripType: RawTrip["trip_type"];
+  sourceFile: string;
+  /** @default 0 */
+  firstRow?: number;
+}
+
+/**
+ * Builds a batch from row objects (tests, and the stream path's assembled trips).
+ * Each row's `trip_type` must equal `options.tripType`.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "./raw_trip_batch.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([], { tripType: "yellow", sourceFile: "y.parquet" });
+ * assert.equal(batch.numeric.pickup_ts.length, 0);
+ * ```
+ */
+export function batchFromRows(
+  rows: readonly RawTrip[],
+  options: BatchFromRowsOptions,
+): RawTripBatch {
+  const numeric = {} as Record<NumericField, Float64Array>;
+  for (const field of NUMERIC_FIELDS) {
+    const column = new Float64Array(rows.length);
+    rows.forEach((row, i) => column[i] = row[field] ?? NaN);
+    numeric[field] = column;
+  }
+  for (const row of rows) {
+    if (row.trip_type !== options.tripType) {
+      throw new TypeError(`Cannot batch a "${row.trip_type}" row with "${options.tripType}" rows`);
+    }
+  }
+  return {
+    tripType: options.tripType,
+    sourceFile: options.sourceFile,
+    firstRow: options.firstRow ?? 0,
+    length: rows.length,
+    numeric,
+    storeAndFwdFlag: rows.map((row) => row.store_and_fwd_flag),
+  };
+}
