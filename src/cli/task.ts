@@ -1,0 +1,182 @@
+/**
+ * The shared shape of every `tasks/*.ts` module: flags parsed by commander,
+ * validated by zod, one summary printed as text or `--json`, errors rendered
+ * as one line with a stable code and exit status.
+ *
+ * @module
+ */
+import { Command, CommanderError, Option } from "commander";
+import type { z } from "zod";
+import { ChillFlowError, exitCodeOf, redact } from "../errors.ts";
+import { type Progress, startProgress } from "./progress.ts";
+
+export type { Progress } from "./progress.ts";
+
+/** What a running task may use besides its options. */
+export interface TaskContext {
+  /** Starts a progress bar on a terminal; silent without a TTY or with `--json`. */
+  progress(label: string, total?: number): Progress;
+  /** Writes a line to stderr, unless `--json` was given. */
+  log(line: string): void;
+  /** Aborted on SIGINT or SIGTERM: finish the work in flight, then return. */
+  signal: AbortSignal;
+}
+
+/** The summary a task returns; printed as `key: value` lines or as JSON. */
+export type TaskSummary = Record<string, unknown>;
+
+/** A command-line task. */
+export interface TaskDefinition<O> {
+  /** Command name, e.g. `"ingest"`. */
+  name: string;
+  /** One line for `--help` and the README's task table. */
+  summary: string;
+  /** Declares the task's arguments and options on a commander command. */
+  configure(command: Command): Command;
+  /** Validates `{ ...command.opts(), args: command.args }`. */
+  options: z.ZodType<O>;
+  /** Does the work and returns the summary. */
+  run(options: O, context: TaskContext): Promise<TaskSummary>;
+  /** Renders the summary for people; default is one `key: value` line per entry. */
+  render?(summary: TaskSummary): string;
+}
+
+/** Ports whose connection flags {@linkcode connectionOptions} can add. */
+export type PortName = "store" | "bus" | "cache";
+
+/**
+ * Adds the connection flags of the given ports to a command. Flags win over
+ * `DATABASE_URL`, `KAFKA_BROKERS` and `REDIS_URL`; unset means embedded.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import { connectionOptions } from "./task.ts";
+ * import assert from "node:assert";
+ * const command = connectionOptions(new Command("x"), ["store"]);
+ * assert.ok(command.options.some((o) => o.long === "--schema"));
+ * ```
+ */
+export function connectionOptions(command: Command, ports: readonly PortName[]): Command {
+  if (ports.includes("store")) {
+    command.option(
+      "--database-url <url>",
+      "PostgreSQL URL (default: $DATABASE_URL, else embedded PGlite)",
+    );
+    command.option(
+      "--schema <name>",
+      "PostgreSQL schema (default: $CHILLFLOW_SCHEMA or chillflow)",
+    );
+  }
+  if (ports.includes("bus")) {
+    command.option(
+      "--kafka-brokers <list>",
+      "host:port,... (default: $KAFKA_BROKERS, else embedded file bus)",
+    );
+  }
+  if (ports.includes("cache")) {
+    command.option("--redis-url <url>", "Redis URL (default: $REDIS_URL, else in-memory)");
+  }
+  command.option(
+    "--data-dir <dir>",
+    "folder of embedded state (default: $CHILLFLOW_DATA_DIR or .chillflow)",
+  );
+  return command;
+}
+
+/**
+ * Builds the commander command of a task (used by `runTask` and by docs).
+ *
+ * @example
+ * ```ts
+ * import { buildCommand } from "./task.ts";
+ * import { z } from "zod";
+ * import assert from "node:assert";
+ * const command = buildCommand({
+ *   name: "hello", summary: "Says hello", options: z.object({}),
+ *   configure: (c) => c, run: () => Promise.resolve({}),
+ * });
+ * assert.match(command.helpInformation(), /--json/);
+ * ```
+ */
+export function buildCommand<O>(definition: TaskDefinition<O>): Command {
+  const command = new Command(definition.name)
+    .description(definition.summary)
+    .addOption(new Option("--json", "print a machine-readable summary on stdout"))
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      // Commander would probe colour variables in the environment; tasks read only the env vars they declare.
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+      writeOut: (text) => Deno.stdout.writeSync(new TextEncoder().encode(text)),
+      writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+    });
+  return definition.configure(command);
+}
+
+function renderSummary(summary: TaskSummary): string {
+  return Object.entries(summary)
+    .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : value}`)
+    .join("\n");
+}
+
+function usageMessage(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const path = issue.path.length ? `"${issue.path.join(".")}"` : "arguments";
+  return `Cannot use ${path}: ${issue.message}`;
+}
+
+/**
+ * Runs a task as the main program: parses `args`, validates, runs, prints,
+ * and exits with 0, 1 (a failure) or 2 (bad usage).
+ *
+ * @example
+ * ```ts ignore
+ * if (import.meta.main) await runTask(ingestTask);
+ * ```
+ */
+export async function runTask<O>(
+  definition: TaskDefinition<O>,
+  args: string[] = Deno.args,
+): Promise<void> {
+  const command = buildCommand(definition);
+  let json = false;
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    await command.parseAsync(args, { from: "user" });
+    const raw = command.opts();
+    json = raw.json === true;
+    const parsed = definition.options.safeParse({ ...raw, args: command.args });
+    if (!parsed.success) throw new ChillFlowError("CF_USAGE", usageMessage(parsed.error));
+    const context: TaskContext = {
+      progress: (label, total) => startProgress(label, total, { enabled: !json }),
+      log: (line) => json || console.error(line),
+      signal: abort.signal,
+    };
+    const summary = await definition.run(parsed.data, context);
+    console.log(json ? JSON.stringify(summary) : (definition.render ?? renderSummary)(summary));
+  } catch (error) {
+    Deno.exitCode = reportError(definition.name, error);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+function reportError(task: string, error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed help or the usage problem.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof ChillFlowError) {
+    console.error(`${task}: ${error.code}: ${redact(error.message)}`);
+    return exitCodeOf(error);
+  }
+  console.error(`${task}: unexpected error (a bug; please report it):`);
+  console.error(error instanceof Error ? redact(error.stack ?? error.message) : error);
+  return 1;
+}

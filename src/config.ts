@@ -1,0 +1,130 @@
+/**
+ * Connection settings from flags and the environment. A service whose URL is
+ * unset runs embedded: PGlite for the store, the file bus, the memory cache.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { ChillFlowError } from "./errors.ts";
+
+/** Where each port connects; an absent URL selects the embedded adapter. */
+export interface ConnectionSettings {
+  /** PostgreSQL URL (`DATABASE_URL`); absent = embedded PGlite. */
+  databaseUrl?: string;
+  /** Kafka bootstrap brokers (`KAFKA_BROKERS`, comma-separated); absent = embedded file bus. */
+  kafkaBrokers?: string[];
+  /** Redis URL (`REDIS_URL`); absent = in-memory cache. */
+  redisUrl?: string;
+  /** PostgreSQL schema holding the tables (`CHILLFLOW_SCHEMA`). @default "chillflow" */
+  schema: string;
+  /** Folder of embedded state (`CHILLFLOW_DATA_DIR`). @default ".chillflow" */
+  dataDir: string;
+}
+
+/** Flags that override the environment; each is optional. */
+export interface ConnectionFlags {
+  databaseUrl?: string;
+  kafkaBrokers?: string;
+  redisUrl?: string;
+  schema?: string;
+  dataDir?: string;
+}
+
+/** The environment variables {@linkcode resolveSettings} reads. */
+export const SETTINGS_ENV_VARS: readonly string[] = [
+  "DATABASE_URL",
+  "KAFKA_BROKERS",
+  "REDIS_URL",
+  "CHILLFLOW_SCHEMA",
+  "CHILLFLOW_DATA_DIR",
+];
+
+const schemaName = z.string().regex(
+  /^[a-z_][a-z0-9_]{0,62}$/,
+  "must be a lowercase SQL identifier (letters, digits, _)",
+);
+
+const settingsSchema = z.object({
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres://").optional(),
+  kafkaBrokers: z.array(z.string().regex(/^[^\s:/]+:\d+$/, "must be host:port")).min(1).optional(),
+  redisUrl: z.string().regex(/^rediss?:\/\//, "must start with redis://").optional(),
+  schema: schemaName,
+  dataDir: z.string().min(1),
+});
+
+function readEnv(name: string): string | undefined {
+  const value = Deno.env.get(name)?.trim();
+  return value ? value : undefined;
+}
+
+/**
+ * Resolves connection settings: a flag wins over its environment variable;
+ * empty values count as unset. Never echoes a URL in an error, since URLs may
+ * carry passwords.
+ *
+ * @param flags Values given on the command line.
+ * @returns Validated settings.
+ * @throws {ChillFlowError} `CF_CONFIG` when a value is malformed.
+ *
+ * @example Embedded defaults
+ * ```ts ignore
+ * const settings = resolveSettings({ schema: "batch" });
+ * // settings.databaseUrl is undefined unless DATABASE_URL is set
+ * ```
+ */
+export function resolveSettings(flags: ConnectionFlags = {}): ConnectionSettings {
+  const brokers = flags.kafkaBrokers ?? readEnv("KAFKA_BROKERS");
+  const candidate = {
+    databaseUrl: flags.databaseUrl || readEnv("DATABASE_URL"),
+    kafkaBrokers: brokers ? brokers.split(",").map((b) => b.trim()).filter(Boolean) : undefined,
+    redisUrl: flags.redisUrl || readEnv("REDIS_URL"),
+    schema: flags.schema || readEnv("CHILLFLOW_SCHEMA") || "chillflow",
+    dataDir: flags.dataDir || readEnv("CHILLFLOW_DATA_DIR") || ".chillflow",
+  };
+  const parsed = settingsSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ChillFlowError(
+      "CF_CONFIG",
+      `Cannot use setting "${issue.path.join(".")}": ${issue.message}`,
+    );
+  }
+  const settings: ConnectionSettings = { schema: parsed.data.schema, dataDir: parsed.data.dataDir };
+  if (parsed.data.databaseUrl) settings.databaseUrl = parsed.data.databaseUrl;
+  if (parsed.data.kafkaBrokers) settings.kafkaBrokers = parsed.data.kafkaBrokers;
+  if (parsed.data.redisUrl) settings.redisUrl = parsed.data.redisUrl;
+  return settings;
+}
+
+/**
+ * Describes where each port points, without secrets, for logs and `--json`.
+ *
+ * @example
+ * ```ts
+ * import { describeSettings } from "./config.ts";
+ * import assert from "node:assert";
+ * const text = describeSettings({ schema: "s", dataDir: ".chillflow" });
+ * assert.equal(text.store, "pglite:.chillflow/pglite (schema s)");
+ * ```
+ */
+export function describeSettings(
+  settings: ConnectionSettings,
+): Record<"store" | "bus" | "cache", string> {
+  const host = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      return `${parsed.hostname}:${parsed.port}${parsed.pathname}`;
+    } catch {
+      return "(unparsable URL)";
+    }
+  };
+  return {
+    store: settings.databaseUrl
+      ? `postgres:${host(settings.databaseUrl)} (schema ${settings.schema})`
+      : `pglite:${settings.dataDir}/pglite (schema ${settings.schema})`,
+    bus: settings.kafkaBrokers
+      ? `kafka:${settings.kafkaBrokers.join(",")}`
+      : `file:${settings.dataDir}/bus`,
+    cache: settings.redisUrl ? `redis:${host(settings.redisUrl)}` : "memory",
+  };
+}
