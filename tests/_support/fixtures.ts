@@ -1,0 +1,26 @@
+/**
+ * Paths of the real TLC files the tests use. They live in the repository, so
+ * the tests run from any clone: the bundled sample under `data/` and the other
+ * vintages under `tests/fixtures/tlc/` (see tests/fixtures/README.md).
+ *
+ * @module
+ */
+import { fromFileUrl } from "node:url";
+
+const root = fromFileUrl(new URL("../../", import.meta.url));
+
+/** Absolute path of a file relative to the repository root. */
+export function repoPath(relative: string): string {
+  return `${root}${relative}`;
+}
+
+/** Real green taxi month, January 2024 (56,551 rows): the bundled sample. */
+export const GREEN_2024_01: string = repoPath("data/green_tripdata_2024-01.parquet");
+/** Real green taxi month, December 2023 (64,215 rows). */
+export const GREEN_2023_12: string = repoPath("tests/fixtures/tlc/green_tripdata_2023-12.parquet");
+/** 5,000 real yellow trips of February 2025, re-written by pandas. */
+export const YELLOW_SAMPLE: string = repoPath("tests/fixtures/tlc/yellow_tripdata_sample.parquet");
+/** Current zone lookup (265 rows; 264 Unknown, 265 Outside of NYC): the bundled one. */
+export const ZONES_CURRENT: string = repoPath("data/taxi_zone_lookup.csv");
+/** Older zone lookup vintage (264 NV, 265 NA). */
+export const ZONES_OLDER: string = repoPath("tests/fixtures/tlc/taxi+_zone_lookup.csv");
