@@ -1,0 +1,46 @@
+/**
+ * Every task module answers `--help` and rejects an unknown flag with a usage
+ * error, when run through `deno task` with exactly its declared permissions.
+ */
+import assert from "node:assert/strict";
+import { repoPath } from "../_support/fixtures.ts";
+
+const config = JSON.parse(await Deno.readTextFile(repoPath("deno.json"))) as {
+  tasks: Record<string, string | { command: string }>;
+};
+
+/** Tasks that run one `tasks/<verb>.ts` module. */
+const taskNames = Object.entries(config.tasks)
+  .filter(([, t]) => /\btasks\/[a-z_]+\.ts\b/.test(typeof t === "string" ? t : t.command))
+  .map(([name]) => name);
+
+async function runDenoTask(name: string, ...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", name, ...args],
+    cwd: repoPath(""),
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("smoke: deno.json declares task modules", () => {
+  assert.ok(taskNames.length >= 1, "no tasks/*.ts module is wired into deno.json");
+});
+
+for (const name of taskNames) {
+  Deno.test(`smoke: ${name} --help prints usage and exits 0`, async () => {
+    const r = await runDenoTask(name, "--help");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: /m);
+    assert.match(r.stdout, /--json/);
+  });
+
+  Deno.test(`smoke: ${name} rejects an unknown flag with exit code 2`, async () => {
+    const r = await runDenoTask(name, "--no-such-flag");
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /unknown option '--no-such-flag'/);
+  });
+}
