@@ -1,0 +1,203 @@
+/**
+ * `RedisCache`: the {@linkcode Cache} port on Redis (ioredis). Every call is
+ * one pipeline, so a batch of thousands of keys costs one round trip.
+ *
+ * @module
+ */
+import { Redis } from "ioredis";
+import { ChillFlowError, redact } from "../../errors.ts";
+import type {
+  Cache,
+  HashEntry,
+  RangeOptions,
+  ScoredMember,
+  SetOptions,
+} from "../../ports/cache.ts";
+
+/** Options of {@linkcode RedisCache.open}. */
+export interface RedisCacheOptions {
+  /** `redis://[user:password@]host:port[/db]`. */
+  url: string;
+  /** Prepended to every key and index name, to share one Redis between users. @default "" */
+  prefix?: string;
+  /** How long to wait for the first connection. @default 5000 */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * A {@linkcode Cache} on a Redis server.
+ *
+ * @example
+ * ```ts ignore
+ * import { RedisCache } from "./cache.ts";
+ * await using cache = await RedisCache.open({ url: "redis://127.0.0.1:6379", prefix: "cf:" });
+ * await cache.hashSet([{ key: "partial:k1", fields: { trip_started: "{}" } }]);
+ * ```
+ */
+export class RedisCache implements Cache {
+  /** Always `"redis"`. */
+  readonly kind = "redis" as const;
+  #client: Redis;
+  #prefix: string;
+  #closed = false;
+
+  private constructor(client: Redis, prefix: string) {
+    this.#client = client;
+    this.#prefix = prefix;
+  }
+
+  /**
+   * Connects to Redis.
+   *
+   * @throws {ChillFlowError} `CF_CACHE_UNREACHABLE` when the server does not answer.
+   */
+  static async open(options: RedisCacheOptions): Promise<RedisCache> {
+    const client = new Redis(options.url, {
+      lazyConnect: true,
+      connectTimeout: options.connectTimeoutMs ?? 5_000,
+      maxRetriesPerRequest: 3,
+      // Fail fast on the first connect; reconnect later for transient drops.
+      retryStrategy: (attempt: number) => attempt > 10 ? null : Math.min(attempt * 200, 2_000),
+    });
+    // ioredis emits "error" on every failed reconnect; the failing command reports it.
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      await client.ping();
+    } catch (cause) {
+      client.disconnect();
+      throw new ChillFlowError(
+        "CF_CACHE_UNREACHABLE",
+        `Cannot connect to Redis at "${redact(options.url)}": ${
+          redact(cause instanceof Error ? cause.message : String(cause))
+        }`,
+        { cause, retryable: true },
+      );
+    }
+    return new RedisCache(client, options.prefix ?? "");
+  }
+
+  /** Reads string keys. */
+  async get(keys: readonly string[]): Promise<(string | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.#client.mget(keys.map((key) => this.#prefix + key));
+    return values.map((value) => value ?? undefined);
+  }
+
+  /** Writes string keys. */
+  async set(
+    entries: readonly (readonly [string, string])[],
+    options: SetOptions = {},
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.#client.pipeline();
+    for (const [key, value] of entries) {
+      if (options.ttlMs === undefined) pipeline.set(this.#prefix + key, value);
+      else pipeline.set(this.#prefix + key, value, "PX", Math.max(1, Math.ceil(options.ttlMs)));
+    }
+    _check(await pipeline.exec());
+  }
+
+  /** Reads whole hashes. */
+  async hashGetAll(keys: readonly string[]): Promise<Record<string, string>[]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.#client.pipeline();
+    for (const key of keys) pipeline.hgetall(this.#prefix + key);
+    return _check(await pipeline.exec()) as Record<string, string>[];
+  }
+
+  /** Merges fields into hashes. */
+  async hashSet(entries: readonly HashEntry[]): Promise<void> {
+    const pipeline = this.#client.pipeline();
+    let queued = 0;
+    for (const { key, fields } of entries) {
+      if (Object.keys(fields).length === 0) continue;
+      pipeline.hset(this.#prefix + key, fields);
+      queued++;
+    }
+    if (queued > 0) _check(await pipeline.exec());
+  }
+
+  /** Deletes keys of any kind. */
+  async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    // UNLINK frees memory in the background; chunks keep each command small.
+    const pipeline = this.#client.pipeline();
+    for (let i = 0; i < keys.length; i += 1_000) {
+      pipeline.unlink(...keys.slice(i, i + 1_000).map((key) => this.#prefix + key));
+    }
+    _check(await pipeline.exec());
+  }
+
+  /** Adds members, keeping the lower score of an existing member (`ZADD LT`). */
+  async indexAdd(index: string, members: readonly ScoredMember[]): Promise<void> {
+    if (members.length === 0) return;
+    const pipeline = this.#client.pipeline();
+    for (let i = 0; i < members.length; i += 1_000) {
+      const args: (string | number)[] = [];
+      for (const { member, score } of members.slice(i, i + 1_000)) args.push(score, member);
+      pipeline.zadd(this.#prefix + index, "LT", ...args);
+    }
+    _check(await pipeline.exec());
+  }
+
+  /** Members scored at most `maxScore`, lowest first. */
+  async rangeByScore(
+    index: string,
+    maxScore: number,
+    options: RangeOptions = {},
+  ): Promise<ScoredMember[]> {
+    const max = maxScore === Infinity ? "+inf" : String(maxScore);
+    const flat = options.limit === undefined
+      ? await this.#client.zrangebyscore(this.#prefix + index, "-inf", max, "WITHSCORES")
+      : await this.#client.zrangebyscore(
+        this.#prefix + index,
+        "-inf",
+        max,
+        "WITHSCORES",
+        "LIMIT",
+        0,
+        options.limit,
+      );
+    const members: ScoredMember[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      members.push({ member: flat[i]!, score: Number(flat[i + 1]) });
+    }
+    return members;
+  }
+
+  /** Removes members from a sorted index. */
+  async indexRemove(index: string, members: readonly string[]): Promise<void> {
+    if (members.length === 0) return;
+    const pipeline = this.#client.pipeline();
+    for (let i = 0; i < members.length; i += 1_000) {
+      pipeline.zrem(this.#prefix + index, ...members.slice(i, i + 1_000));
+    }
+    _check(await pipeline.exec());
+  }
+
+  /** Disconnects; calling it twice is harmless. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#client.quit();
+    } catch {
+      this.#client.disconnect();
+    }
+  }
+
+  /** Same as {@linkcode RedisCache.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Throws the first error of a pipeline and returns the replies. */
+function _check(results: [Error | null, unknown][] | null): unknown[] {
+  if (results === null) throw new Error("Cannot run the Redis pipeline: the connection closed");
+  return results.map(([error, reply]) => {
+    if (error !== null) throw error;
+    return reply;
+  });
+}
