@@ -1,0 +1,199 @@
+/**
+ * `trip_key`: a content hash of the canonical raw row.
+ *
+ * Canonical text: the 23 `RAW_TRIP_FIELDS` in order, joined with `|`; null is
+ * `\N`; numbers are JavaScript `String(n)` (shortest round-trip, `-0` is `0`);
+ * timestamps are naive ISO `YYYY-MM-DDTHH:MM:SS`, plus `.sss` only when the
+ * milliseconds are non-zero; strings as they are. The key is the lowercase
+ * hex of the first 16 bytes of SHA-256 of the UTF-8 text.
+ *
+ * @module
+ */
+import type { RawTrip } from "../../../schemas/raw_trip.ts";
+import { batchFromRows, type RawTripBatch } from "../raw_trip_batch.ts";
+import { writeAscii, writeNaiveTimestamp, writeNumber } from "./ascii_format.ts";
+import { sha256Prefix16 } from "./_sha256.ts";
+
+/** Bytes of one key. */
+export const TRIP_KEY_BYTES = 16;
+
+const PIPE = 124;
+const LETTER_T = 84;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const _decoder = new TextDecoder();
+let _scratch = new Uint8Array(1024);
+
+/**
+ * Writes the canonical text of row `i` of `batch` into `buf` from `pos` and
+ * returns the end position. `buf` needs `rowTextCapacity(batch, i)` free bytes.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import { rowTextCapacity, writeCanonicalText } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([], { tripType: "green", sourceFile: "g.parquet" });
+ * assert.equal(batch.length, 0);
+ * assert.equal(typeof writeCanonicalText, "function");
+ * assert.equal(typeof rowTextCapacity, "function");
+ * ```
+ */
+export function writeCanonicalText(
+  batch: RawTripBatch,
+  i: number,
+  buf: Uint8Array,
+  pos: number,
+): number {
+  const n = batch.numeric;
+  pos = writeAscii(buf, pos, batch.tripType);
+  pos = _num(buf, pos, n.vendor_id[i]!);
+  pos = _ts(buf, pos, n.pickup_ts[i]!);
+  pos = _ts(buf, pos, n.dropoff_ts[i]!);
+  pos = _num(buf, pos, n.passenger_count[i]!);
+  pos = _num(buf, pos, n.trip_distance[i]!);
+  pos = _num(buf, pos, n.ratecode_id[i]!);
+  buf[pos++] = PIPE;
+  const flag = batch.storeAndFwdFlag[i];
+  pos = flag == null ? _null(buf, pos) : writeAscii(buf, pos, flag);
+  pos = _num(buf, pos, n.pu_location_id[i]!);
+  pos = _num(buf, pos, n.do_location_id[i]!);
+  pos = _num(buf, pos, n.payment_type[i]!);
+  pos = _num(buf, pos, n.fare_amount[i]!);
+  pos = _num(buf, pos, n.extra[i]!);
+  pos = _num(buf, pos, n.mta_tax[i]!);
+  pos = _num(buf, pos, n.tip_amount[i]!);
+  pos = _num(buf, pos, n.tolls_amount[i]!);
+  pos = _num(buf, pos, n.improvement_surcharge[i]!);
+  pos = _num(buf, pos, n.total_amount[i]!);
+  pos = _num(buf, pos, n.congestion_surcharge[i]!);
+  pos = _num(buf, pos, n.airport_fee[i]!);
+  pos = _num(buf, pos, n.cbd_congestion_fee[i]!);
+  pos = _num(buf, pos, n.ehail_fee[i]!);
+  return _num(buf, pos, n.trip_type_code[i]!);
+}
+
+/**
+ * An upper bound of the canonical text length of row `i`, in bytes.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import { rowTextCapacity } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([], { tripType: "green", sourceFile: "g.parquet" });
+ * assert.ok(rowTextCapacity(batch, 0) >= 1024);
+ * ```
+ */
+export function rowTextCapacity(batch: RawTripBatch, i: number): number {
+  return 1024 + 3 * (batch.storeAndFwdFlag[i]?.length ?? 0);
+}
+
+/**
+ * Computes the keys of every row of a batch as 16 raw bytes each, into
+ * `out[16 * i ..]` (allocated when not given).
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import { tripKeyDigests } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([], { tripType: "yellow", sourceFile: "y.parquet" });
+ * assert.equal(tripKeyDigests(batch).length, 0);
+ * ```
+ */
+export function tripKeyDigests(
+  batch: RawTripBatch,
+  out: Uint8Array = new Uint8Array(batch.length * TRIP_KEY_BYTES),
+): Uint8Array {
+  for (let i = 0; i < batch.length; i++) {
+    const need = rowTextCapacity(batch, i);
+    if (_scratch.length < need) _scratch = new Uint8Array(need);
+    const end = writeCanonicalText(batch, i, _scratch, 0);
+    sha256Prefix16(_scratch, 0, end, out, i * TRIP_KEY_BYTES);
+  }
+  return out;
+}
+
+/**
+ * The hex text of the key stored at `digests[16 * i ..]`.
+ *
+ * @example
+ * ```ts
+ * import { keyHex } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * assert.equal(keyHex(new Uint8Array(16).fill(255), 0), "f".repeat(32));
+ * ```
+ */
+export function keyHex(digests: Uint8Array, i: number): string {
+  const at = i * TRIP_KEY_BYTES;
+  let text = "";
+  for (let j = at; j < at + TRIP_KEY_BYTES; j++) text += HEX[digests[j]!];
+  return text;
+}
+
+/**
+ * The canonical text of a row (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { canonicalText } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * const text = canonicalText({
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0,
+ *   tolls_amount: 0, improvement_surcharge: 1, total_amount: 17.05,
+ *   congestion_surcharge: 2.75, airport_fee: null, cbd_congestion_fee: null,
+ *   ehail_fee: null, trip_type_code: 1,
+ * });
+ * assert.equal(text.slice(0, 48), "green|2|2024-01-01T00:57:55|2024-01-01T01:17:43|");
+ * ```
+ */
+export function canonicalText(row: RawTrip): string {
+  const batch = _single(row);
+  const buf = new Uint8Array(rowTextCapacity(batch, 0));
+  return _decoder.decode(buf.subarray(0, writeCanonicalText(batch, 0, buf, 0)));
+}
+
+/**
+ * The `trip_key` of a row: hex of the first 16 bytes of SHA-256 of its canonical text.
+ *
+ * @example
+ * ```ts
+ * import { tripKey } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * const key = tripKey({
+ *   trip_type: "yellow", vendor_id: null, pickup_ts: null, dropoff_ts: null,
+ *   passenger_count: null, trip_distance: null, ratecode_id: null, store_and_fwd_flag: null,
+ *   pu_location_id: null, do_location_id: null, payment_type: null, fare_amount: null,
+ *   extra: null, mta_tax: null, tip_amount: null, tolls_amount: null,
+ *   improvement_surcharge: null, total_amount: null, congestion_surcharge: null,
+ *   airport_fee: null, cbd_congestion_fee: null, ehail_fee: null, trip_type_code: null,
+ * });
+ * assert.match(key, /^[0-9a-f]{32}$/);
+ * ```
+ */
+export function tripKey(row: RawTrip): string {
+  return keyHex(tripKeyDigests(_single(row)), 0);
+}
+
+function _single(row: RawTrip): RawTripBatch {
+  return batchFromRows([row], { tripType: row.trip_type, sourceFile: "" });
+}
+
+function _null(buf: Uint8Array, pos: number): number {
+  buf[pos] = 92;
+  buf[pos + 1] = 78;
+  return pos + 2;
+}
+
+function _num(buf: Uint8Array, pos: number, x: number): number {
+  buf[pos++] = PIPE;
+  return x !== x ? _null(buf, pos) : writeNumber(buf, pos, x);
+}
+
+function _ts(buf: Uint8Array, pos: number, ms: number): number {
+  buf[pos++] = PIPE;
+  return ms !== ms ? _null(buf, pos) : writeNaiveTimestamp(buf, pos, ms, LETTER_T);
+}

@@ -1,0 +1,33 @@
+/** A valid green trip of January 2024 for rule tests to vary one field at a time. */
+import type { RawTrip } from "../../../../schemas/raw_trip.ts";
+
+export const BASE_ROW: RawTrip = {
+  trip_type: "green",
+  vendor_id: 2,
+  pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+  dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43),
+  passenger_count: 1,
+  trip_distance: 2.58,
+  ratecode_id: 1,
+  store_and_fwd_flag: "N",
+  pu_location_id: 236,
+  do_location_id: 239,
+  payment_type: 2,
+  fare_amount: 12.8,
+  extra: 1,
+  mta_tax: 0.5,
+  tip_amount: 0,
+  tolls_amount: 0,
+  improvement_surcharge: 1,
+  total_amount: 17.05,
+  congestion_surcharge: 2.75,
+  airport_fee: null,
+  cbd_congestion_fee: null,
+  ehail_fee: null,
+  trip_type_code: 1,
+};
+
+/** BASE_ROW with some fields replaced. */
+export function row(changes: Partial<RawTrip>): RawTrip {
+  return { ...BASE_ROW, ...changes };
+}
