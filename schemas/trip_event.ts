@@ -1,0 +1,244 @@
+/**
+ * The event stream's messages (contract section 4): trip events on
+ * `trip-events`, rejected rows on `trip-rejects`, and what the assembler sends
+ * to `trip-events-dlq`. Every message is JSON and carries a version.
+ *
+ * Timestamps are naive ISO text: the New York wall clock with no zone,
+ * `YYYY-MM-DDTHH:MM:SS`, plus `.sss` only when the milliseconds are non-zero.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { TripType } from "./raw_trip.ts";
+import { type CurationReason, curationReasonSchema } from "./curation_reason.ts";
+
+/** The current envelope version. */
+export const TRIP_EVENT_VERSION = 1 as const;
+
+/** The three events of a trip. */
+export type TripEventType = "trip_started" | "trip_ended" | "payment_processed";
+
+/** Every {@linkcode TripEventType}, in the order a trip emits them. */
+export const TRIP_EVENT_TYPES: readonly TripEventType[] = [
+  "trip_started",
+  "trip_ended",
+  "payment_processed",
+];
+
+/** Fields every trip event carries. */
+export interface TripEventEnvelope {
+  /** Envelope version, {@linkcode TRIP_EVENT_VERSION}. */
+  v: 1;
+  /** 32 hex chars: the first 16 bytes of SHA-256 of `trip_key + "|" + event_type`. */
+  event_id: string;
+  /** The trip's content hash (32 hex chars); the Kafka message key. */
+  trip_key: string;
+  /** When the event happened: naive ISO local time. */
+  event_ts: string;
+  trip_type: TripType;
+  /** The trip's period, `YYYY-MM`. */
+  period: string;
+  /** Base name of the file the trip was read from. */
+  source_file: string;
+}
+
+/** The raw-row fields a `trip_started` event owns. */
+export interface TripStartedData {
+  vendor_id: number | null;
+  /** Naive ISO local time. */
+  pickup_ts: string;
+  pu_location_id: number;
+  passenger_count: number | null;
+  ratecode_id: number | null;
+  store_and_fwd_flag: string | null;
+  trip_type_code: number | null;
+}
+
+/** The raw-row fields a `trip_ended` event owns. */
+export interface TripEndedData {
+  /** Naive ISO local time. */
+  dropoff_ts: string;
+  do_location_id: number;
+  trip_distance: number;
+}
+
+/** The raw-row fields a `payment_processed` event owns: payment type and every money field. */
+export interface PaymentProcessedData {
+  payment_type: number | null;
+  fare_amount: number | null;
+  extra: number | null;
+  mta_tax: number | null;
+  tip_amount: number | null;
+  tolls_amount: number | null;
+  improvement_surcharge: number | null;
+  total_amount: number;
+  congestion_surcharge: number | null;
+  airport_fee: number | null;
+  cbd_congestion_fee: number | null;
+  ehail_fee: number | null;
+}
+
+/** Emitted at pickup. */
+export interface TripStartedEvent extends TripEventEnvelope {
+  event_type: "trip_started";
+  data: TripStartedData;
+}
+
+/** Emitted at dropoff. */
+export interface TripEndedEvent extends TripEventEnvelope {
+  event_type: "trip_ended";
+  data: TripEndedData;
+}
+
+/** Emitted at dropoff, after the fare is settled. */
+export interface PaymentProcessedEvent extends TripEventEnvelope {
+  event_type: "payment_processed";
+  data: PaymentProcessedData;
+}
+
+/** Any trip event. */
+export type TripEvent = TripStartedEvent | TripEndedEvent | PaymentProcessedEvent;
+
+const NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/;
+const naiveIso = z.string().regex(NAIVE_ISO, "must be a naive ISO time YYYY-MM-DDTHH:MM:SS[.sss]");
+const hex32 = z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex chars");
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be YYYY-MM");
+const num = z.number();
+const optionalNum = z.number().nullable();
+const zone = z.number().int();
+
+const envelope = {
+  v: z.literal(TRIP_EVENT_VERSION),
+  event_id: hex32,
+  trip_key: hex32,
+  event_ts: naiveIso,
+  trip_type: z.enum(["yellow", "green"]),
+  period,
+  source_file: z.string().min(1),
+};
+
+/**
+ * Zod schema of {@linkcode TripEvent}: a union discriminated by `event_type`.
+ * Unknown fields are errors, in the envelope and in `data`.
+ *
+ * @example
+ * ```ts
+ * import { tripEventSchema } from "./trip_event.ts";
+ * import assert from "node:assert";
+ * assert.equal(tripEventSchema.safeParse({ v: 2 }).success, false);
+ * ```
+ */
+export const tripEventSchema: z.ZodType<TripEvent> = z.discriminatedUnion("event_type", [
+  z.strictObject({
+    ...envelope,
+    event_type: z.literal("trip_started"),
+    data: z.strictObject({
+      vendor_id: optionalNum,
+      pickup_ts: naiveIso,
+      pu_location_id: zone,
+      passenger_count: optionalNum,
+      ratecode_id: optionalNum,
+      store_and_fwd_flag: z.string().nullable(),
+      trip_type_code: optionalNum,
+    }),
+  }),
+  z.strictObject({
+    ...envelope,
+    event_type: z.literal("trip_ended"),
+    data: z.strictObject({ dropoff_ts: naiveIso, do_location_id: zone, trip_distance: num }),
+  }),
+  z.strictObject({
+    ...envelope,
+    event_type: z.literal("payment_processed"),
+    data: z.strictObject({
+      payment_type: optionalNum,
+      fare_amount: optionalNum,
+      extra: optionalNum,
+      mta_tax: optionalNum,
+      tip_amount: optionalNum,
+      tolls_amount: optionalNum,
+      improvement_surcharge: optionalNum,
+      total_amount: num,
+      congestion_surcharge: optionalNum,
+      airport_fee: optionalNum,
+      cbd_congestion_fee: optionalNum,
+      ehail_fee: optionalNum,
+    }),
+  }),
+]);
+
+/** A rejected row on `trip-rejects`: where it came from, why, and the raw row. */
+export interface TripRejectMessage {
+  /** Envelope version, {@linkcode TRIP_EVENT_VERSION}. */
+  v: 1;
+  source_file: string;
+  /** 0-based row position in the file. */
+  source_row: number;
+  trip_key: string;
+  /** The file period, else the pickup month, `YYYY-MM`; null when there is no pickup. */
+  period: string | null;
+  trip_type: TripType;
+  reason: CurationReason;
+  /** The canonical raw row, timestamps as naive ISO text (as in `rejected_trips.raw`). */
+  raw: Record<string, string | number | null>;
+}
+
+/**
+ * Zod schema of {@linkcode TripRejectMessage}.
+ *
+ * @example
+ * ```ts
+ * import { tripRejectSchema } from "./trip_event.ts";
+ * import assert from "node:assert";
+ * assert.equal(tripRejectSchema.safeParse({ v: 1, reason: "late" }).success, false);
+ * ```
+ */
+export const tripRejectSchema: z.ZodType<TripRejectMessage> = z.strictObject({
+  v: z.literal(TRIP_EVENT_VERSION),
+  source_file: z.string().min(1),
+  source_row: z.number().int().nonnegative(),
+  trip_key: hex32,
+  period: period.nullable(),
+  trip_type: z.enum(["yellow", "green"]),
+  reason: curationReasonSchema,
+  raw: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+
+/** What the assembler publishes to `trip-events-dlq` for a message it cannot use. */
+export interface DeadLetter {
+  /** Envelope version, {@linkcode TRIP_EVENT_VERSION}. */
+  v: 1;
+  /** Why the message was refused, one line. */
+  error: string;
+  /** The original message value, base64. */
+  original_base64: string;
+  /** The original message key, if any. */
+  original_key: string | null;
+  topic: string;
+  partition: number;
+  /** Offset as a decimal string (Kafka offsets exceed 2^53). */
+  offset: string;
+}
+
+/**
+ * Zod schema of {@linkcode DeadLetter}.
+ *
+ * @example
+ * ```ts
+ * import { deadLetterSchema } from "./trip_event.ts";
+ * import assert from "node:assert";
+ * assert.ok(deadLetterSchema.safeParse({
+ *   v: 1, error: "not JSON", original_base64: "eA==", original_key: null,
+ *   topic: "trip-events", partition: 0, offset: "7",
+ * }).success);
+ * ```
+ */
+export const deadLetterSchema: z.ZodType<DeadLetter> = z.strictObject({
+  v: z.literal(TRIP_EVENT_VERSION),
+  error: z.string(),
+  original_base64: z.string(),
+  original_key: z.string().nullable(),
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  offset: z.string().regex(/^\d+$/),
+});
