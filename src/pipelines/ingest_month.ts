@@ -1,0 +1,159 @@
+/**
+ * The batch path: one Parquet file into `trips` and `rejected_trips`, in one
+ * transaction that replaces the file's (trip type, period) scope.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { ReasonCounts } from "../../schemas/curation_reason.ts";
+import type { TripType } from "../../schemas/raw_trip.ts";
+import { createCurationState } from "../domain/curation/curate_batch.ts";
+import { periodFromFileName } from "../domain/curation/period.ts";
+import { ChillFlowError } from "../errors.ts";
+import { inspectTripFile } from "../io/parquet/inspect_trip_file.ts";
+import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
+import type { SqlClient, Store } from "../ports/store.ts";
+import { LoadCursor } from "./_load_cursor.ts";
+import { REJECTED_COLUMNS, TRIP_COLUMNS } from "./_trip_lines.ts";
+
+/** Options of {@linkcode ingestFile}. */
+export interface IngestOptions {
+  /** `YYYY-MM`; defaults to the file name's period, else none (rows take their pickup month). */
+  period?: string;
+  /** Overrides the trip type found in the columns or the file name. */
+  tripType?: TripType;
+  /** Told how many rows are done, as they are encoded; `total` is the file's row count. */
+  progress?: (rowsDone: number, total: number) => void;
+}
+
+/** What one ingest did. */
+export interface IngestSummary {
+  /** Base name of the file. */
+  file: string;
+  /** The load's period, or null when the rows took their pickup months. */
+  period: string | null;
+  tripType: TripType;
+  rowsRead: number;
+  accepted: number;
+  /** Rejected rows per reason, every reason present. */
+  rejected: ReasonCounts;
+  /** Wall-clock seconds of the whole load. */
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/**
+ * Loads one TLC Parquet file. In one transaction it deletes the previous load
+ * of the same scope (trips of its trip type and period, or of the same file;
+ * rejected rows likewise), copies accepted rows into `trips` and rejected rows
+ * with their reason into `rejected_trips`, and writes one `load_audit` row.
+ * Running it twice leaves the same tables as running it once; a failure
+ * leaves the previous data untouched. Memory is bounded by one row group.
+ *
+ * @param store The store to load into.
+ * @param path The Parquet file.
+ * @param options Period, trip type override and progress callback.
+ * @returns Counts per reason and throughput.
+ * @throws {ChillFlowError} `CF_INPUT_FILE` / `CF_PARQUET_SCHEMA` for a bad file.
+ *
+ * @example
+ * ```ts ignore
+ * import { ingestFile } from "./ingest_month.ts";
+ * const summary = await ingestFile(store, "data/green_tripdata_2024-01.parquet");
+ * console.log(summary.accepted); // 55913
+ * ```
+ */
+export async function ingestFile(
+  store: Store,
+  path: string,
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  const started = new Date();
+  const info = await inspectTripFile(path, { tripType: options.tripType });
+  const period = options.period ?? periodFromFileName(info.sourceFile);
+  const state = createCurationState({ period });
+  const fileSha256 = await _sha256(path, info.sourceFile);
+  const tripType = info.tripType;
+  let done = 0;
+  const onRows = (rows: number) => {
+    done += rows;
+    options.progress?.(done, info.rows);
+  };
+  const sourceFileBytes = new TextEncoder().encode(_copyEscape(info.sourceFile));
+  const batches = readTripBatches(path, { tripType });
+  const cursor = new LoadCursor(batches, state, sourceFileBytes, onRows);
+  await store.transaction(async (tx) => {
+    await _deleteScope(tx, { tripType, period, sourceFile: info.sourceFile });
+    while (!cursor.done || cursor.rejectedLines.pos > 0 || cursor.trips.pos > 0) {
+      await tx.copyIn("trips", TRIP_COLUMNS, cursor.tripChunks());
+      await tx.copyIn("rejected_trips", REJECTED_COLUMNS, cursor.rejectedChunks());
+    }
+    await tx.query(
+      `insert into load_audit (path, source_file, file_sha256, period, trip_type, rows_read,
+         accepted, rejected, started_at, finished_at)
+       values ('batch', $1, $2, $3::date, $4, $5, $6, $7::jsonb, $8::timestamptz, clock_timestamp())`,
+      [
+        info.sourceFile,
+        fileSha256,
+        period === undefined ? null : `${period}-01`,
+        tripType,
+        cursor.rowsRead,
+        cursor.accepted,
+        JSON.stringify(cursor.rejected),
+        started.toISOString(),
+      ],
+    );
+  });
+  const seconds = (Date.now() - started.getTime()) / 1000;
+  return {
+    file: info.sourceFile,
+    period: period ?? null,
+    tripType,
+    rowsRead: cursor.rowsRead,
+    accepted: cursor.accepted,
+    rejected: cursor.rejected,
+    seconds,
+    rowsPerSecond: seconds > 0 ? Math.round(cursor.rowsRead / seconds) : 0,
+  };
+}
+
+async function _deleteScope(
+  tx: SqlClient,
+  scope: { tripType: TripType; period: string | undefined; sourceFile: string },
+): Promise<void> {
+  if (scope.period === undefined) {
+    // Rows took their pickup months: the scope is what this file loaded before.
+    await tx.query("delete from trips where source_file = $1", [scope.sourceFile]);
+    await tx.query("delete from rejected_trips where source_file = $1", [scope.sourceFile]);
+    return;
+  }
+  const params = [scope.tripType, `${scope.period}-01`, scope.sourceFile];
+  const where = "(trip_type = $1 and period = $2::date) or source_file = $3";
+  await tx.query(`delete from trips where ${where}`, params);
+  await tx.query(`delete from rejected_trips where ${where}`, params);
+}
+
+async function _sha256(path: string, name: string): Promise<string> {
+  const hash = createHash("sha256");
+  try {
+    const file = await Deno.open(path, { read: true });
+    // The readable closes the file when it ends or fails.
+    for await (const chunk of file.readable) hash.update(chunk);
+  } catch (error) {
+    throw new ChillFlowError(
+      "CF_INPUT_FILE",
+      `Cannot read "${name}": ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return hash.digest("hex");
+}
+
+function _copyEscape(text: string): string {
+  return text.replace(
+    /[\\\t\n\r]/g,
+    (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!,
+  );
+}
