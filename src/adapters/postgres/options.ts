@@ -1,0 +1,60 @@
+/**
+ * Connection options of the PostgreSQL Store adapter, in one place.
+ *
+ * @module
+ */
+
+import type postgres from "postgres";
+import { serializeParam, TEXT_RESULT_OIDS } from "../../store/text_results.ts";
+
+/** Options of `PostgresStore.open()`. */
+export interface PostgresStoreOptions {
+  /** Connection URL, e.g. `postgres://postgres@127.0.0.1:5432/test`. */
+  url: string;
+  /** Schema every unqualified name resolves to; created and migrated on open. */
+  schema: string;
+  /** Maximum pooled connections (default 4). */
+  max?: number;
+  /** Seconds to wait for a connection before giving up (default 10). */
+  connectTimeoutSeconds?: number;
+}
+
+/**
+ * The postgres.js options for a store bound to `schema`.
+ *
+ * @param options The store options (schema already validated).
+ * @returns Options for `postgres(url, options)`.
+ *
+ * @example
+ * ```ts
+ * import { clientOptions } from "./options.ts";
+ * import assert from "node:assert";
+ * const opts = clientOptions({ url: "postgres://h/db", schema: "cf" });
+ * assert.equal(opts.connection?.search_path, '"cf"');
+ * ```
+ */
+export function clientOptions(
+  options: PostgresStoreOptions,
+): postgres.Options<Record<string, postgres.PostgresType>> {
+  return {
+    max: options.max ?? 4,
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    idle_timeout: 30,
+    // Startup parameters apply to every pooled connection, including reconnects.
+    connection: {
+      search_path: `"${options.schema}"`,
+      TimeZone: "UTC",
+      application_name: "chillflow",
+    },
+    onnotice: () => {},
+    transform: { undefined: null },
+    types: {
+      chillflowText: {
+        to: 25,
+        from: [...TEXT_RESULT_OIDS],
+        serialize: serializeParam,
+        parse: (raw: string) => raw,
+      },
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Applies {@linkcode MIGRATIONS} to one schema. Both Store adapters call it
+ * from `open()`, inside one transaction: a crash leaves the previous version.
+ *
+ * @module
+ */
+
+import { ChillFlowError } from "../errors.ts";
+import type { SqlClient } from "../ports/store.ts";
+import { type Migration, MIGRATIONS } from "./migrations.ts";
+import { validateSchemaName } from "./sql_identifier.ts";
+
+/**
+ * Creates the schema if missing and applies the migrations it has not recorded.
+ * Must run inside a transaction: the transaction-scoped advisory lock makes two
+ * processes opening the same schema at once apply each version exactly once.
+ *
+ * @param tx A client inside an open transaction.
+ * @param schema The schema to migrate.
+ * @param migrations The migrations, in version order (default: all of ChillFlow's).
+ * @returns The versions applied by this call (empty when already up to date).
+ * @throws {ChillFlowError} `CF_STORE` when the schema records a version this code does not know.
+ *
+ * @example Migrate inside a transaction
+ * ```ts ignore
+ * const applied = await store.transaction((tx) => migrate(tx, "chillflow"));
+ * ```
+ */
+export async function migrate(
+  tx: SqlClient,
+  schema: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  const quoted = `"${validateSchemaName(schema)}"`;
+  await tx.query("select pg_advisory_xact_lock(hashtext($1))", [`chillflow.migrate.${schema}`]);
+  // Set here rather than trusting the connection, so migrations land in `schema` on any client.
+  await tx.exec(
+    `create schema if not exists ${quoted};
+     set local search_path to ${quoted};
+     create table if not exists schema_migrations (
+       version int primary key, name text not null, applied_at timestamptz not null default now()
+     );`,
+  );
+  const rows = await tx.query<{ version: number }>("select version from schema_migrations");
+  const recorded = new Set(rows.map((row) => row.version));
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = [...recorded].filter((v) => !known.has(v));
+  if (unknown.length > 0) {
+    throw new ChillFlowError(
+      "CF_STORE",
+      `Cannot use schema "${schema}": it has migration version ${
+        Math.max(...unknown)
+      } from a newer ChillFlow`,
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (recorded.has(migration.version)) continue;
+    await tx.exec(migration.sql);
+    await tx.query("insert into schema_migrations (version, name) values ($1, $2)", [
+      migration.version,
+      migration.name,
+    ]);
+    applied.push(migration.version);
+  }
+  return applied;
+}

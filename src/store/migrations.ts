@@ -1,0 +1,114 @@
+/**
+ * The versioned schema migrations, as TypeScript strings so that `deno compile`
+ * and JSR packages carry them. Never edit an applied migration: append a new
+ * version instead. Names are unqualified: they resolve in the store's schema.
+ *
+ * @module
+ */
+
+/** One schema change, applied once per schema and recorded in `schema_migrations`. */
+export interface Migration {
+  /** Strictly increasing version number, starting at 1. */
+  readonly version: number;
+  /** Short snake_case description. */
+  readonly name: string;
+  /** One or more SQL statements. */
+  readonly sql: string;
+}
+
+const INITIAL_TABLES = `
+create table zones (
+  location_id int primary key,
+  borough text not null,
+  zone text not null,
+  service_zone text not null
+);
+
+create table trips (
+  trip_key text primary key,
+  period date not null,
+  trip_type text not null,
+  vendor_id int,
+  pickup_ts timestamp not null,
+  dropoff_ts timestamp not null,
+  passenger_count int,
+  trip_distance double precision not null,
+  ratecode_id int,
+  store_and_fwd_flag text,
+  pu_location_id int not null,
+  do_location_id int not null,
+  payment_type int,
+  fare_amount numeric(12,2), extra numeric(12,2), mta_tax numeric(12,2), tip_amount numeric(12,2),
+  tolls_amount numeric(12,2), improvement_surcharge numeric(12,2), total_amount numeric(12,2) not null,
+  congestion_surcharge numeric(12,2), airport_fee numeric(12,2), cbd_congestion_fee numeric(12,2),
+  ehail_fee numeric(12,2),
+  trip_type_code int,
+  duration_s double precision not null,
+  source_file text not null
+);
+create index trips_period_type_idx on trips (period, trip_type);
+
+create table rejected_trips (
+  source_file text not null,
+  source_row bigint not null,
+  trip_key text not null,
+  period date,
+  trip_type text not null,
+  reason text not null,
+  raw jsonb not null,
+  primary key (source_file, source_row)
+);
+create index rejected_trips_period_idx on rejected_trips (period, trip_type);
+
+create table incomplete_trips (
+  trip_key text primary key,
+  period date not null,
+  trip_type text not null,
+  source_file text not null,
+  missing text[] not null,
+  events jsonb not null,
+  first_event_ts timestamp not null,
+  expired_at timestamptz not null default now()
+);
+
+create table zone_hourly_kpis (
+  period date not null,
+  zone_id int not null,
+  hour_ts timestamp not null,
+  trips int not null,
+  revenue numeric(14,2) not null,
+  avg_fare numeric(14,4), avg_tip numeric(14,4), avg_distance_km numeric(14,4),
+  avg_duration_min numeric(14,4), avg_speed_kmh numeric(14,4), pct_card numeric(7,4),
+  passengers bigint not null,
+  primary key (zone_id, hour_ts)
+);
+create index zone_hourly_kpis_period_idx on zone_hourly_kpis (period);
+
+create table load_audit (
+  load_id bigint generated always as identity primary key,
+  path text not null,
+  source_file text not null,
+  file_sha256 text,
+  period date,
+  trip_type text not null,
+  rows_read bigint not null,
+  accepted bigint not null,
+  rejected jsonb not null,
+  started_at timestamptz not null,
+  finished_at timestamptz not null
+);
+`;
+
+/**
+ * Every migration, in version order.
+ *
+ * @example
+ * ```ts
+ * import { MIGRATIONS } from "./migrations.ts";
+ * import assert from "node:assert";
+ * assert.equal(MIGRATIONS[0].version, 1);
+ * ```
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial_tables", sql: INITIAL_TABLES },
+];

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { PgliteStore } from "../../../../src/adapters/pglite/store.ts";
+import { storeSuite } from "../../../ports/store_suite.ts";
+import { testName } from "../../../_support/services.ts";
+
+// One in-memory database for the whole file: creating a PGlite instance takes
+// seconds, and the isolation test needs two schemas in the same database.
+const DATA_DIR = "memory://store_test";
+const keeper = await PgliteStore.open({ dataDir: DATA_DIR, schema: "keeper" });
+
+storeSuite("PgliteStore", (schema) => PgliteStore.open({ dataDir: DATA_DIR, schema }));
+
+Deno.test("PgliteStore.open() rejects an invalid schema name with CF_CONFIG", async () => {
+  await assert.rejects(
+    PgliteStore.open({ dataDir: DATA_DIR, schema: "Bad-Name" }),
+    { name: "ChillFlowError", code: "CF_CONFIG" },
+  );
+});
+
+Deno.test("PgliteStore shares a dataDir until its last store closes", async () => {
+  await keeper.exec("insert into zones values (1, 'B', 'Z', 'S')");
+  const second = await PgliteStore.open({ dataDir: DATA_DIR, schema: "keeper" });
+  assert.deepEqual(await second.query("select location_id from zones"), [{ location_id: 1 }]);
+  await second.close();
+  await keeper.close();
+  await keeper.close();
+  await assert.rejects(keeper.query("select 1"), /closed/);
+  const fresh = await PgliteStore.open({ dataDir: DATA_DIR, schema: "keeper" });
+  try {
+    assert.deepEqual(await fresh.query("select location_id from zones"), []);
+  } finally {
+    await fresh.close();
+  }
+});
+
+Deno.test("PgliteStore keeps its data in a dataDir across reopenings", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_pglite_" });
+  const schema = testName();
+  try {
+    const first = await PgliteStore.open({ dataDir: `${dir}/db`, schema });
+    await first.exec("insert into zones values (5, 'B', 'Z', 'S')");
+    await first.close();
+    await using again = await PgliteStore.open({ dataDir: `${dir}/db`, schema });
+    assert.deepEqual(await again.query("select location_id from zones"), [{ location_id: 5 }]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
