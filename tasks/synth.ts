@@ -1,0 +1,66 @@
+/**
+ * `deno task synth --like <file.parquet> --rows N --period YYYY-MM --out <file.parquet>`:
+ * writes a realistic TLC month of any size, with every reject reason in known numbers.
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { z } from "zod";
+import { runTask, type TaskDefinition } from "../src/cli/task.ts";
+import { isPeriod } from "../src/domain/curation/period.ts";
+import { synthMonth } from "../src/io/synth/synth_month.ts";
+
+const count = (what: string) =>
+  z.coerce.number().int(`${what} must be a whole number`).positive(`${what} must be positive`);
+
+const optionsSchema = z.object({
+  like: z.string().min(1),
+  rows: count("--rows"),
+  period: z.string().refine(isPeriod, "must be YYYY-MM"),
+  out: z.string().min(1),
+  seed: z.string().default("chillflow"),
+  rowGroupRows: count("--row-group-rows").default(500_000),
+  rejectRate: z.coerce.number().min(0).max(1).default(0.01),
+  tripType: z.enum(["yellow", "green"]).optional(),
+});
+
+/** Options of the synth task. */
+export type SynthTaskOptions = z.infer<typeof optionsSchema>;
+
+/** The `synth` task. */
+export const synthTask: TaskDefinition<SynthTaskOptions> = {
+  name: "synth",
+  summary: "Write a synthetic TLC month of any size by resampling a real file, with known rejects",
+  configure: (command: Command) =>
+    command
+      .requiredOption("--like <file>", "real TLC Parquet file whose clean rows are resampled")
+      .requiredOption("--rows <n>", "rows to write")
+      .requiredOption("--period <YYYY-MM>", "month the pickups fall in")
+      .requiredOption("--out <file>", "output Parquet file")
+      .option("--seed <text>", "random seed; the same seed gives the same file", "chillflow")
+      .option("--row-group-rows <n>", "rows per row group", "500000")
+      .option("--reject-rate <share>", "share of rows given a reject reason (0..1)", "0.01")
+      .option("--trip-type <type>", "yellow or green (default: the --like file's)"),
+  options: optionsSchema,
+  async run(options, context) {
+    const started = performance.now();
+    const bar = context.progress("rows written", options.rows);
+    let last = 0;
+    const summary = await synthMonth({
+      ...options,
+      onProgress: (rows) => {
+        bar.tick(rows - last);
+        last = rows;
+      },
+    });
+    bar.done();
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      ...summary,
+      seconds: Number(seconds.toFixed(2)),
+      rowsPerSecond: Math.round(summary.rows / seconds),
+    };
+  },
+};
+
+if (import.meta.main) await runTask(synthTask);
