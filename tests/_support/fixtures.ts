@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { fromFileUrl } from "node:url";
+import { fileURLToPath } from "node:url";
 
-const root = fromFileUrl(new URL("../../", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Absolute path of a file relative to the repository root. */
 export function repoPath(relative: string): string {
