@@ -1,0 +1,127 @@
+/**
+ * The one KPI computation (contract section 5), shared by the batch aggregate
+ * and the stream assembler so both produce identical `zone_hourly_kpis` rows.
+ *
+ * Every average is taken in `numeric` and rounded to 4 decimals: exact, so
+ * the result does not depend on row order or on which path inserted the trips.
+ *
+ * @module
+ */
+
+import type { SqlClient } from "../ports/store.ts";
+
+/** One pickup zone x hour whose KPIs must be recomputed. */
+export interface ZoneHour {
+  /** Pickup zone (`pu_location_id`). */
+  zoneId: number;
+  /**
+   * Start of the hour (or any instant in it): naive text `YYYY-MM-DD HH:MM:SS`
+   * or naive epoch milliseconds (New York wall clock read as UTC).
+   */
+  hourTs: string | number;
+}
+
+const KPI_COLUMNS = `period, zone_id, hour_ts, trips, revenue, avg_fare, avg_tip, avg_distance_km,
+  avg_duration_min, avg_speed_kmh, pct_card, passengers`;
+
+/**
+ * The `INSERT ... SELECT` computing KPIs of the accepted trips matching
+ * `filter` (a condition on `trips t`, possibly using `$n` parameters).
+ *
+ * @param filter SQL condition on alias `t`.
+ * @returns The statement.
+ *
+ * @example
+ * ```ts
+ * import { kpiInsertSql } from "./kpi_sql.ts";
+ * import assert from "node:assert";
+ * assert.match(kpiInsertSql("t.period = $1::date"), /where t\.period = \$1::date/);
+ * ```
+ */
+export function kpiInsertSql(filter: string): string {
+  return `insert into zone_hourly_kpis (${KPI_COLUMNS})
+select t.period, t.pu_location_id, date_trunc('hour', t.pickup_ts),
+  count(*)::int,
+  sum(t.total_amount),
+  round(avg(t.fare_amount), 4),
+  round(avg(t.tip_amount), 4),
+  round(avg(t.trip_distance::numeric * 1.609344), 4),
+  round(avg(t.duration_s::numeric / 60), 4),
+  round(avg((t.trip_distance * 1.609344 / (t.duration_s / 3600.0))::numeric), 4),
+  round(100.0 * count(*) filter (where t.payment_type = 1) / count(*), 4),
+  sum(coalesce(t.passenger_count, 0))
+from trips t
+where ${filter}
+group by t.period, t.pu_location_id, date_trunc('hour', t.pickup_ts)`;
+}
+
+/**
+ * Replaces every KPI row of one period with rows recomputed from its trips
+ * (both trip types). Call inside a transaction.
+ *
+ * @param tx A client inside a transaction.
+ * @param period `YYYY-MM` (or its first day, `YYYY-MM-01`).
+ * @returns The number of KPI rows written.
+ *
+ * @example
+ * ```ts ignore
+ * await store.transaction((tx) => recomputePeriodKpis(tx, "2024-01"));
+ * ```
+ */
+export async function recomputePeriodKpis(tx: SqlClient, period: string): Promise<number> {
+  const day = /^\d{4}-\d{2}$/.test(period) ? `${period}-01` : period;
+  await tx.query("delete from zone_hourly_kpis where period = $1::date", [day]);
+  const [row] = await tx.query<{ n: number }>(
+    `with written as (${kpiInsertSql("t.period = $1::date")} returning 1)
+     select count(*)::int as n from written`,
+    [day],
+  );
+  return row.n;
+}
+
+/**
+ * Replaces the KPI rows of exactly the given zone-hours with rows recomputed
+ * from the trips now in them (a zone-hour left without trips loses its row).
+ * Call inside a transaction.
+ *
+ * @param tx A client inside a transaction.
+ * @param pairs The zone-hours touched (duplicates are harmless).
+ * @returns The number of KPI rows written.
+ *
+ * @example
+ * ```ts ignore
+ * await store.transaction((tx) =>
+ *   recomputeHourKpis(tx, [{ zoneId: 132, hourTs: "2024-01-01 05:00:00" }])
+ * );
+ * ```
+ */
+export async function recomputeHourKpis(
+  tx: SqlClient,
+  pairs: readonly ZoneHour[],
+): Promise<number> {
+  if (pairs.length === 0) return 0;
+  const json = JSON.stringify(pairs.map((p) => ({ z: p.zoneId, h: _naiveText(p.hourTs) })));
+  const hours = `select distinct z, date_trunc('hour', h) as h
+    from jsonb_to_recordset($1::jsonb) as p(z int, h timestamp)`;
+  await tx.query(
+    `delete from zone_hourly_kpis k using (${hours}) p where k.zone_id = p.z and k.hour_ts = p.h`,
+    [json],
+  );
+  // The period condition lets the planner use trips_period_type_idx.
+  const [row] = await tx.query<{ n: number }>(
+    `with p as (${hours}),
+     written as (${
+      kpiInsertSql(
+        `t.period in (select distinct date_trunc('month', h)::date from p)
+         and (t.pu_location_id, date_trunc('hour', t.pickup_ts)) in (select z, h from p)`,
+      )
+    } returning 1)
+     select count(*)::int as n from written`,
+    [json],
+  );
+  return row.n;
+}
+
+function _naiveText(hourTs: string | number): string {
+  return typeof hourTs === "number" ? new Date(hourTs).toISOString().slice(0, 19) : hourTs;
+}
