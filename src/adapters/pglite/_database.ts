@@ -19,6 +19,10 @@ const open = new Map<string, Promise<_Database>>();
 const PARSERS = Object.fromEntries(TEXT_RESULT_OIDS.map((oid) => [oid, (raw: string) => raw]));
 
 async function _create(dataDir: string | undefined): Promise<_Database> {
+  // PGlite creates the data directory but not its parents (`.chillflow/pglite`).
+  if (dataDir !== undefined && !dataDir.includes("://")) {
+    await Deno.mkdir(dataDir, { recursive: true });
+  }
   const pg = await PGlite.create(dataDir, { parsers: PARSERS });
   await pg.exec("set TimeZone to 'UTC'");
   return { pg, refs: 0, searchPath: undefined, tail: Promise.resolve() };

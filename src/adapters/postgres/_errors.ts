@@ -33,10 +33,13 @@ export function _toConnectError(error: unknown, url: string): unknown {
   const network = NETWORK_CODES[code];
   const reason = network ?? SERVER_CODES[code];
   if (reason === undefined) return error;
+  const hint = network === undefined
+    ? "check the user, password and database in the URL"
+    : 'start it with "deno task services:up"';
   return new ChillFlowError(
     "CF_STORE_UNREACHABLE",
-    `Cannot connect to PostgreSQL at "${redact(url)}": ${reason}; start it with ` +
-      `"deno task services:up", or unset DATABASE_URL to use the embedded database`,
+    `Cannot connect to PostgreSQL at "${redact(url)}": ${reason}; ${hint}, ` +
+      `or unset DATABASE_URL to use the embedded database`,
     { cause: error, retryable: network !== undefined },
   );
 }

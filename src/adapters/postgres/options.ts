@@ -37,6 +37,7 @@ export function clientOptions(
   options: PostgresStoreOptions,
 ): postgres.Options<Record<string, postgres.PostgresType>> {
   return {
+    ..._withoutEnvFallbacks(options.url),
     max: options.max ?? 4,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     idle_timeout: 30,
@@ -57,4 +58,33 @@ export function clientOptions(
       },
     },
   };
+}
+
+/**
+ * postgres.js reads a `PG*` environment variable for every option it is not
+ * given, which would make each task need `--allow-env` for a dozen names and
+ * let stray variables change behaviour. Giving its defaults explicitly leaves
+ * two reads (`PGAPPNAME`, `PGTARGETSESSIONATTRS`). Options set in the URL's
+ * query string (`?sslmode=require`) are left for postgres.js to read there.
+ */
+function _withoutEnvFallbacks(url: string): Record<string, unknown> {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  const query = new Set(parsed?.searchParams.keys() ?? []);
+  if (query.has("sslmode") || query.has("sslrootcert")) query.add("ssl");
+  const defaults: Record<string, unknown> = {
+    ssl: false,
+    sslnegotiation: null,
+    max_lifetime: 60 * (30 + Math.random() * 30),
+    max_pipeline: 100,
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 20),
+    keep_alive: 60,
+    prepare: true,
+    debug: false,
+    fetch_types: true,
+    publications: "alltables",
+    target_session_attrs: null,
+    // A function is truthy, so an empty URL password does not fall back to PGPASSWORD.
+    password: () => decodeURIComponent(parsed?.password ?? ""),
+  };
+  return Object.fromEntries(Object.entries(defaults).filter(([key]) => !query.has(key)));
 }
