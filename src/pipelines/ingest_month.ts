@@ -91,7 +91,7 @@ export async function ingestFile(
     await tx.query(
       `insert into load_audit (path, source_file, file_sha256, period, trip_type, rows_read,
          accepted, rejected, started_at, finished_at)
-       values ('batch', $1, $2, $3::date, $4, $5, $6, $7::jsonb, $8::timestamptz, clock_timestamp())`,
+       values ('batch', $1, $2, $3::date, $4, $5, $6, $7::text::jsonb, $8::timestamptz, clock_timestamp())`,
       [
         info.sourceFile,
         fileSha256,
