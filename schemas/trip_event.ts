@@ -204,14 +204,24 @@ export const tripRejectSchema: z.ZodType<TripRejectMessage> = z.strictObject({
   raw: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
 });
 
+/**
+ * At most this many bytes of a refused message are kept in its dead letter, so
+ * that the letter (base64, a third larger) stays under Kafka's 1 MiB default.
+ */
+export const DEAD_LETTER_MAX_BYTES = 512 * 1024;
+
 /** What the assembler publishes to `trip-events-dlq` for a message it cannot use. */
 export interface DeadLetter {
   /** Envelope version, {@linkcode TRIP_EVENT_VERSION}. */
   v: 1;
   /** Why the message was refused, one line. */
   error: string;
-  /** The original message value, base64. */
+  /** The original message value, base64 (its first {@linkcode DEAD_LETTER_MAX_BYTES} bytes). */
   original_base64: string;
+  /** Size of the original value in bytes. */
+  original_size: number;
+  /** Whether `original_base64` holds only the start of the value. */
+  truncated: boolean;
   /** The original message key, if any. */
   original_key: string | null;
   topic: string;
@@ -228,7 +238,8 @@ export interface DeadLetter {
  * import { deadLetterSchema } from "./trip_event.ts";
  * import assert from "node:assert";
  * assert.ok(deadLetterSchema.safeParse({
- *   v: 1, error: "not JSON", original_base64: "eA==", original_key: null,
+ *   v: 1, error: "not JSON", original_base64: "eA==", original_size: 1, truncated: false,
+ *   original_key: null,
  *   topic: "trip-events", partition: 0, offset: "7",
  * }).success);
  * ```
@@ -237,6 +248,8 @@ export const deadLetterSchema: z.ZodType<DeadLetter> = z.strictObject({
   v: z.literal(TRIP_EVENT_VERSION),
   error: z.string(),
   original_base64: z.string(),
+  original_size: z.number().int().nonnegative(),
+  truncated: z.boolean(),
   original_key: z.string().nullable(),
   topic: z.string(),
   partition: z.number().int().nonnegative(),

@@ -56,6 +56,8 @@ Deno.test("deadLetterSchema requires the error and the original bytes", () => {
     v: 1,
     error: "Cannot parse message: not JSON",
     original_base64: btoa("not json"),
+    original_size: 8,
+    truncated: false,
     original_key: null,
     topic: "trip-events",
     partition: 3,

@@ -7,7 +7,9 @@ import type { RawTrip } from "../../../schemas/raw_trip.ts";
 import type {
   PaymentProcessedEvent,
   TripEndedEvent,
+  TripEvent,
   TripEventEnvelope,
+  TripEventType,
   TripStartedEvent,
 } from "../../../schemas/trip_event.ts";
 import { TRIP_EVENT_VERSION } from "../../../schemas/trip_event.ts";
@@ -50,6 +52,41 @@ export type TripEvents = [TripStartedEvent, TripEndedEvent, PaymentProcessedEven
  * ```
  */
 export function tripToEvents(row: RawTrip, origin: TripOrigin): TripEvents {
+  return [
+    tripEvent(row, origin, "trip_started"),
+    tripEvent(row, origin, "trip_ended"),
+    tripEvent(row, origin, "payment_processed"),
+  ];
+}
+
+/**
+ * One event of an accepted trip (what {@linkcode tripToEvents} returns at
+ * that type's position), for replays that emit the events at different times.
+ *
+ * @throws {TypeError} When the row was not accepted.
+ * @example
+ * ```ts
+ * import { tripEvent } from "./trip_to_events.ts";
+ * import assert from "node:assert";
+ * const ended = tripEvent({
+ *   trip_type: "yellow", vendor_id: 1, pickup_ts: Date.UTC(2025, 1, 1, 8),
+ *   dropoff_ts: Date.UTC(2025, 1, 1, 8, 30), passenger_count: null, trip_distance: 3.1,
+ *   ratecode_id: null, store_and_fwd_flag: null, pu_location_id: 161, do_location_id: 236,
+ *   payment_type: 1, fare_amount: 20, extra: 0, mta_tax: 0.5, tip_amount: 4,
+ *   tolls_amount: 0, improvement_surcharge: 1, total_amount: 28.25,
+ *   congestion_surcharge: 2.5, airport_fee: 0, cbd_congestion_fee: 0.75,
+ *   ehail_fee: null, trip_type_code: null,
+ * }, { tripKey: "0".repeat(32), period: "2025-02", sourceFile: "y.parquet" }, "trip_ended");
+ * assert.deepEqual(ended.data, {
+ *   dropoff_ts: "2025-02-01T08:30:00", do_location_id: 236, trip_distance: 3.1,
+ * });
+ * ```
+ */
+export function tripEvent<T extends TripEventType>(
+  row: RawTrip,
+  origin: TripOrigin,
+  type: T,
+): Extract<TripEvent, { event_type: T }> {
   const { pickup_ts, dropoff_ts, pu_location_id, do_location_id, trip_distance, total_amount } =
     row;
   if (
@@ -58,40 +95,40 @@ export function tripToEvents(row: RawTrip, origin: TripOrigin): TripEvents {
   ) {
     throw new TypeError(`Cannot make events of trip "${origin.tripKey}": it was not accepted`);
   }
-  const pickup = toNaiveIso(pickup_ts);
-  const dropoff = toNaiveIso(dropoff_ts);
-  const base = (ts: string): Omit<TripEventEnvelope, "event_id"> => ({
+  const ts = toNaiveIso(type === "trip_started" ? pickup_ts : dropoff_ts);
+  const envelope: TripEventEnvelope = {
     v: TRIP_EVENT_VERSION,
+    event_id: eventId(origin.tripKey, type),
     trip_key: origin.tripKey,
     event_ts: ts,
     trip_type: row.trip_type,
     period: origin.period,
     source_file: origin.sourceFile,
-  });
-  return [
-    {
-      ...base(pickup),
-      event_id: eventId(origin.tripKey, "trip_started"),
+  };
+  let event: TripEvent;
+  if (type === "trip_started") {
+    event = {
+      ...envelope,
       event_type: "trip_started",
       data: {
         vendor_id: row.vendor_id,
-        pickup_ts: pickup,
+        pickup_ts: ts,
         pu_location_id,
         passenger_count: row.passenger_count,
         ratecode_id: row.ratecode_id,
         store_and_fwd_flag: row.store_and_fwd_flag,
         trip_type_code: row.trip_type_code,
       },
-    },
-    {
-      ...base(dropoff),
-      event_id: eventId(origin.tripKey, "trip_ended"),
+    };
+  } else if (type === "trip_ended") {
+    event = {
+      ...envelope,
       event_type: "trip_ended",
-      data: { dropoff_ts: dropoff, do_location_id, trip_distance },
-    },
-    {
-      ...base(dropoff),
-      event_id: eventId(origin.tripKey, "payment_processed"),
+      data: { dropoff_ts: ts, do_location_id, trip_distance },
+    };
+  } else {
+    event = {
+      ...envelope,
       event_type: "payment_processed",
       data: {
         payment_type: row.payment_type,
@@ -107,6 +144,7 @@ export function tripToEvents(row: RawTrip, origin: TripOrigin): TripEvents {
         cbd_congestion_fee: row.cbd_congestion_fee,
         ehail_fee: row.ehail_fee,
       },
-    },
-  ];
+    };
+  }
+  return event as Extract<TripEvent, { event_type: T }>;
 }

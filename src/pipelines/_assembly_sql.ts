@@ -1,0 +1,183 @@
+/**
+ * The assembler's database side: every statement of one batch's transaction.
+ * List parameters travel as one JSON text, so both Store adapters bind them alike.
+ *
+ * @module
+ */
+import type { TripEvent, TripEventType, TripRejectMessage } from "../../schemas/trip_event.ts";
+import {
+  type CompletedTrip,
+  missingTypes,
+  type PartialTrip,
+} from "../domain/assembly/trip_assembler.ts";
+import type { CurationVerdicts } from "../domain/curation/curate_batch.ts";
+import { monthIndexOfPeriod } from "../domain/curation/period.ts";
+import { TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
+import { toNaiveIso } from "../domain/events/naive_time.ts";
+import { batchFromRows } from "../domain/raw_trip_batch.ts";
+import type { SqlClient } from "../ports/store.ts";
+import { recomputeHourKpis, type ZoneHour } from "../store/kpi_sql.ts";
+import { CopyBuffer } from "./_copy_buffer.ts";
+import { TRIP_COLUMNS, writeTripLine } from "./_trip_lines.ts";
+
+const STAGE = "cf_stream_trips";
+const _encoder = new TextEncoder();
+
+/**
+ * Serialises assembler transactions of one schema: two instances then never
+ * compute KPIs, expiries or completions of the same trips from stale snapshots.
+ */
+export async function lockAssembly(tx: SqlClient): Promise<void> {
+  await tx.query(
+    "select pg_advisory_xact_lock(hashtext('chillflow.assemble.' || current_schema()))",
+  );
+}
+
+/** Keys among `keys` already in `trips`. */
+export async function storedTripKeys(tx: SqlClient, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await tx.query<{ trip_key: string }>(
+    `select trip_key from trips where trip_key in (select jsonb_array_elements_text($1::jsonb))`,
+    [JSON.stringify(keys)],
+  );
+  return rows.map((row) => row.trip_key);
+}
+
+/** Expired partial trips among `keys`, from `incomplete_trips`. */
+export async function expiredPartials(
+  tx: SqlClient,
+  keys: readonly string[],
+): Promise<PartialTrip[]> {
+  if (keys.length === 0) return [];
+  const rows = await tx.query<{ trip_key: string; events: string; first_ms: number }>(
+    `select trip_key, events::text as events,
+       (extract(epoch from first_event_ts) * 1000)::float8 as first_ms
+     from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::jsonb))`,
+    [JSON.stringify(keys)],
+  );
+  return rows.map((row) => ({
+    trip_key: row.trip_key,
+    events: JSON.parse(row.events) as Partial<Record<TripEventType, TripEvent>>,
+    first_event_ms: row.first_ms,
+    expired: true,
+  }));
+}
+
+/**
+ * Inserts completed trips (same COPY encoding as the batch path, staged, then
+ * `ON CONFLICT DO NOTHING`), removes them from `incomplete_trips` and
+ * recomputes the KPIs of their zone-hours.
+ */
+export async function writeCompleted(
+  tx: SqlClient,
+  trips: readonly CompletedTrip[],
+): Promise<void> {
+  if (trips.length === 0) return;
+  await tx.exec(`create temp table if not exists ${STAGE} (like trips) on commit delete rows`);
+  const groups = new Map<string, CompletedTrip[]>();
+  for (const trip of trips) {
+    const group = `${trip.row.trip_type}\t${trip.source_file}`;
+    groups.set(group, [...groups.get(group) ?? [], trip]);
+  }
+  async function* chunks(): AsyncGenerator<string> {
+    const out = new CopyBuffer();
+    for (const group of groups.values()) {
+      const first = group[0]!;
+      const batch = batchFromRows(group.map((t) => t.row), {
+        tripType: first.row.trip_type,
+        sourceFile: first.source_file,
+      });
+      const verdicts = _verdicts(group);
+      const sourceFileBytes = _encoder.encode(_copyEscape(first.source_file));
+      for (let i = 0; i < group.length; i++) {
+        writeTripLine(out, batch, verdicts, i, sourceFileBytes);
+        if (out.full) yield out.take();
+      }
+    }
+    if (out.pos > 0) yield out.take();
+  }
+  await tx.copyIn(STAGE, TRIP_COLUMNS, chunks());
+  await tx.query(`insert into trips select * from ${STAGE} on conflict (trip_key) do nothing`);
+  await tx.query(
+    `delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::jsonb))`,
+    [JSON.stringify(trips.map((t) => t.trip_key))],
+  );
+  const pairs = new Map<string, ZoneHour>();
+  for (const { row } of trips) {
+    const hour = Math.floor(row.pickup_ts! / 3_600_000) * 3_600_000;
+    pairs.set(`${row.pu_location_id}@${hour}`, { zoneId: row.pu_location_id!, hourTs: hour });
+  }
+  await recomputeHourKpis(tx, [...pairs.values()]);
+}
+
+/** Writes expired partial trips to `incomplete_trips` (replacing what an earlier expiry wrote). */
+export async function writeIncomplete(
+  tx: SqlClient,
+  partials: readonly PartialTrip[],
+): Promise<void> {
+  if (partials.length === 0) return;
+  const rows = partials.map((partial) => {
+    const any = Object.values(partial.events)[0]!;
+    return {
+      trip_key: partial.trip_key,
+      period: `${any.period}-01`,
+      trip_type: any.trip_type,
+      source_file: any.source_file,
+      missing: missingTypes(partial),
+      events: partial.events,
+      first_event_ts: toNaiveIso(partial.first_event_ms),
+    };
+  });
+  await tx.query(
+    `insert into incomplete_trips (trip_key, period, trip_type, source_file, missing, events, first_event_ts)
+     select trip_key, period, trip_type, source_file, missing, events, first_event_ts
+     from jsonb_to_recordset($1::jsonb) as x(trip_key text, period date, trip_type text,
+       source_file text, missing text[], events jsonb, first_event_ts timestamp)
+     on conflict (trip_key) do update set missing = excluded.missing, events = excluded.events,
+       first_event_ts = excluded.first_event_ts`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Inserts rejected rows; a row already stored (same file and row) is left as is. */
+export async function writeRejects(
+  tx: SqlClient,
+  rejects: readonly TripRejectMessage[],
+): Promise<void> {
+  if (rejects.length === 0) return;
+  const rows = rejects.map((r) => ({ ...r, period: r.period === null ? null : `${r.period}-01` }));
+  await tx.query(
+    `insert into rejected_trips (source_file, source_row, trip_key, period, trip_type, reason, raw)
+     select source_file, source_row, trip_key, period, trip_type, reason, raw
+     from jsonb_to_recordset($1::jsonb) as x(source_file text, source_row bigint, trip_key text,
+       period date, trip_type text, reason text, raw jsonb)
+     on conflict (source_file, source_row) do nothing`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** The two verdict columns `writeTripLine` reads: keys and periods. */
+function _verdicts(trips: readonly CompletedTrip[]): CurationVerdicts {
+  const keys = new Uint8Array(trips.length * TRIP_KEY_BYTES);
+  const periods = new Int32Array(trips.length);
+  trips.forEach((trip, i) => {
+    for (let j = 0; j < TRIP_KEY_BYTES; j++) {
+      keys[i * TRIP_KEY_BYTES + j] = parseInt(trip.trip_key.slice(j * 2, j * 2 + 2), 16);
+    }
+    periods[i] = monthIndexOfPeriod(trip.period);
+  });
+  return {
+    length: trips.length,
+    codes: new Uint8Array(trips.length),
+    keys,
+    periods,
+    accepted: trips.length,
+  } as CurationVerdicts;
+}
+
+function _copyEscape(text: string): string {
+  return text.replace(
+    /[\\\t\n\r]/g,
+    (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!,
+  );
+}

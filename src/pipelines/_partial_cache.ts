@@ -1,0 +1,99 @@
+/**
+ * Where the assembler keeps partial trips in the Cache, so that another
+ * instance (or this one, restarted) continues where it stopped.
+ *
+ * Layout under one namespace (schema, group and topic):
+ * - `p:<trip_key>`: hash, event type -> event JSON;
+ * - `i:<partition>`: sorted index of the partition's partial trips by first event time;
+ * - `wm`: hash, partition -> latest event time seen (naive epoch ms).
+ *
+ * Every event of a trip is on one partition, owned by one instance at a time,
+ * so no two instances update one trip's hash at once.
+ *
+ * @module
+ */
+import type { TripEvent, TripEventType } from "../../schemas/trip_event.ts";
+import type { PartialTrip } from "../domain/assembly/trip_assembler.ts";
+import type { Cache } from "../ports/cache.ts";
+
+/** The assembler's partial-trip store on a Cache. */
+export class PartialCache {
+  #cache: Cache;
+  #ns: string;
+
+  /** Uses `cache` under namespace `ns`. */
+  constructor(cache: Cache, ns: string) {
+    this.#cache = cache;
+    this.#ns = ns;
+  }
+
+  /** The partial trips held for `keys` (only those that exist). */
+  async load(keys: readonly string[]): Promise<PartialTrip[]> {
+    const hashes = await this.#cache.hashGetAll(keys.map((key) => this.#trip(key)));
+    const partials: PartialTrip[] = [];
+    hashes.forEach((hash, i) => {
+      const events: Partial<Record<TripEventType, TripEvent>> = {};
+      let first = Infinity;
+      for (const [type, json] of Object.entries(hash)) {
+        const event = JSON.parse(json) as TripEvent;
+        events[type as TripEventType] = event;
+        first = Math.min(first, Date.parse(`${event.event_ts}Z`));
+      }
+      if (first !== Infinity) {
+        partials.push({ trip_key: keys[i]!, events, first_event_ms: first, expired: false });
+      }
+    });
+    return partials;
+  }
+
+  /** Saves live partial trips of `partition` (whole event sets; idempotent). */
+  async save(partition: number, partials: readonly PartialTrip[]): Promise<void> {
+    if (partials.length === 0) return;
+    await this.#cache.hashSet(partials.map((partial) => ({
+      key: this.#trip(partial.trip_key),
+      fields: Object.fromEntries(
+        Object.entries(partial.events).map(([type, event]) => [type, JSON.stringify(event)]),
+      ),
+    })));
+    await this.#cache.indexAdd(
+      this.#index(partition),
+      partials.map((p) => ({ member: p.trip_key, score: p.first_event_ms })),
+    );
+  }
+
+  /** Forgets trips (completed, expired or already stored). */
+  async remove(partition: number, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#cache.indexRemove(this.#index(partition), keys);
+    await this.#cache.delete(keys.map((key) => this.#trip(key)));
+  }
+
+  /** Keys of the partition's partial trips whose first event is at or before `cutoffMs`. */
+  async due(partition: number, cutoffMs: number, limit?: number): Promise<string[]> {
+    const members = await this.#cache.rangeByScore(this.#index(partition), cutoffMs, { limit });
+    return members.map((m) => m.member);
+  }
+
+  /** Latest event time seen per partition. */
+  async watermarks(): Promise<Map<number, number>> {
+    const [hash] = await this.#cache.hashGetAll([`${this.#ns}wm`]);
+    return new Map(Object.entries(hash ?? {}).map(([p, ms]) => [Number(p), Number(ms)]));
+  }
+
+  /** Records the latest event time seen on a partition. */
+  async setWatermark(partition: number, maxEventMs: number): Promise<void> {
+    if (!Number.isFinite(maxEventMs)) return;
+    await this.#cache.hashSet([{
+      key: `${this.#ns}wm`,
+      fields: { [partition]: String(maxEventMs) },
+    }]);
+  }
+
+  #trip(key: string): string {
+    return `${this.#ns}p:${key}`;
+  }
+
+  #index(partition: number): string {
+    return `${this.#ns}i:${partition}`;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `deno task verify --left A --right B`: checks that two schemas hold the same
+ * trips, rejects and KPIs (the batch and stream paths must agree).
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { z } from "zod";
+import { connectionOptions, runTask, type TaskDefinition } from "../src/cli/task.ts";
+import { resolveSettings } from "../src/config.ts";
+import { isPeriod } from "../src/domain/curation/period.ts";
+import { ChillFlowError } from "../src/errors.ts";
+import { renderVerifyReport, type VerifyReport, verifySchemas } from "../src/pipelines/verify.ts";
+import { openStore } from "../src/runtime.ts";
+
+const optionsSchema = z.object({
+  args: z.array(z.string()).max(0, "takes no arguments"),
+  left: z.string().min(1),
+  right: z.string().min(1),
+  period: z.string().refine(isPeriod, "must be YYYY-MM").optional(),
+  limit: z.coerce.number().int().min(0).default(5),
+  databaseUrl: z.string().optional(),
+  dataDir: z.string().optional(),
+});
+
+/** Options of the verify task. */
+export type VerifyTaskOptions = z.infer<typeof optionsSchema>;
+
+/** The `verify` task. */
+export const verifyTask: TaskDefinition<VerifyTaskOptions> = {
+  name: "verify",
+  summary: "Check two schemas hold identical trips, rejects and KPIs (exit 1 on any difference)",
+  configure: (command: Command) =>
+    connectionOptions(
+      command
+        .requiredOption("--left <schema>", "first schema (e.g. the batch load)")
+        .requiredOption("--right <schema>", "second schema (e.g. the stream load)")
+        .option("--period <YYYY-MM>", "compare only this period")
+        .option("--limit <N>", "differing rows shown per table and side", "5"),
+      ["store"],
+    ),
+  options: optionsSchema,
+  async run(options, context) {
+    await using store = await openStore(resolveSettings({ ...options, schema: options.left }));
+    const report = await verifySchemas(store, options);
+    if (!report.equal) {
+      context.log(renderVerifyReport(report));
+      const diff = report.tables.filter((t) => t.onlyLeft + t.onlyRight > 0)
+        .map((t) => `${t.table} (${t.onlyLeft} only left, ${t.onlyRight} only right)`);
+      throw new ChillFlowError(
+        "CF_VERIFY_MISMATCH",
+        `Schemas "${report.left}" and "${report.right}" differ: ${diff.join(", ")}`,
+      );
+    }
+    return { ...report };
+  },
+  render: (summary) => renderVerifyReport(summary as unknown as VerifyReport),
+};
+
+if (import.meta.main) await runTask(verifyTask);

@@ -1,0 +1,102 @@
+import type {
+  Bus,
+  DeliveryBatch,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+} from "../../../src/ports/bus.ts";
+
+/** A Bus that keeps published messages in arrays, for inspecting what a producer sent. */
+export class RecordingBus implements Bus {
+  readonly kind = "file" as const;
+  readonly topics = new Map<string, { partitions: number; messages: OutgoingMessage[] }>();
+
+  ensureTopic(topic: string, partitions: number): Promise<void> {
+    if (!this.topics.has(topic)) this.topics.set(topic, { partitions, messages: [] });
+    return Promise.resolve();
+  }
+
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    const held = this.topics.get(topic);
+    if (held === undefined) return Promise.reject(new Error(`No topic "${topic}"`));
+    held.messages.push(...messages);
+    return Promise.resolve();
+  }
+
+  /** Values of a topic as parsed JSON. */
+  json(topic: string): Record<string, unknown>[] {
+    return (this.topics.get(topic)?.messages ?? []).map((m) => JSON.parse(String(m.value)));
+  }
+
+  /** Committed offsets per group, topic and partition. */
+  readonly committed = new Map<string, number>();
+  /** Messages per delivered batch. */
+  batchSize = 500;
+
+  /**
+   * One member per group: delivers each partition's messages (partition = a
+   * hash of the key) in batches, committing after the handler resolves.
+   */
+  subscribe(options: SubscribeOptions): Promise<Subscription> {
+    let stopping = false;
+    const done = (async () => {
+      while (!stopping) {
+        let delivered = false;
+        for (const topic of options.topics) {
+          const held = this.topics.get(topic);
+          if (held === undefined) continue;
+          for (let p = 0; p < held.partitions && !stopping; p++) {
+            const id = `${options.group}/${topic}/${p}`;
+            const all = held.messages
+              .map((m, offset) => ({ m, offset }))
+              .filter(({ m }) => _partition(m.key, held.partitions) === p);
+            const from = this.committed.get(id) ?? 0;
+            const slice = all.slice(from, from + this.batchSize);
+            if (slice.length === 0) continue;
+            const batch: DeliveryBatch = {
+              topic,
+              partition: p,
+              messages: slice.map(({ m }, i) => ({
+                topic,
+                partition: p,
+                offset: String(from + i),
+                key: m.key,
+                value: typeof m.value === "string" ? new TextEncoder().encode(m.value) : m.value,
+              })),
+            };
+            await options.handleBatch(batch);
+            this.committed.set(id, from + slice.length);
+            delivered = true;
+          }
+        }
+        if (!delivered) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    return Promise.resolve({
+      stop: async () => {
+        stopping = true;
+        await done.catch(() => {});
+      },
+      done,
+    });
+  }
+
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    for (const topic of topics) this.topics.delete(topic);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function _partition(key: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(hash) % partitions;
+}

@@ -1,0 +1,67 @@
+import assert from "node:assert";
+import { tripEventSchema, tripRejectSchema } from "../../../schemas/trip_event.ts";
+import { fromNaiveIso } from "../../../src/domain/events/naive_time.ts";
+import { produceEvents } from "../../../src/pipelines/produce_events.ts";
+import { GREEN_2024_01 } from "../../_support/fixtures.ts";
+import { RecordingBus } from "./_recording_bus.ts";
+
+Deno.test("produceEvents() replays green 2024-01 as events in event-time order, rejects aside", async () => {
+  const bus = new RecordingBus();
+  const summary = await produceEvents(bus, GREEN_2024_01, { topicPrefix: "p_", partitions: 3 });
+  assert.equal(summary.accepted, 55_913);
+  assert.equal(summary.events, 55_913 * 3);
+  assert.deepEqual([...bus.topics.keys()].sort(), [
+    "p_trip-events",
+    "p_trip-events-dlq",
+    "p_trip-rejects",
+  ]);
+  assert.equal(bus.topics.get("p_trip-events")!.partitions, 3);
+  const events = bus.json("p_trip-events").map((e) => tripEventSchema.parse(e));
+  assert.equal(events.length, summary.events);
+  for (let i = 1; i < events.length; i++) {
+    assert.ok(
+      fromNaiveIso(events[i - 1]!.event_ts) <= fromNaiveIso(events[i]!.event_ts),
+      `event ${i}`,
+    );
+  }
+  assert.equal(new Set(events.map((e) => e.event_id)).size, events.length);
+  const messages = bus.topics.get("p_trip-events")!.messages;
+  assert.ok(messages.every((m, i) => m.key === events[i]!.trip_key));
+  const rejects = bus.json("p_trip-rejects").map((r) => tripRejectSchema.parse(r));
+  assert.equal(rejects.length, 56_551 - 55_913);
+  const byReason: Record<string, number> = {};
+  for (const r of rejects) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
+  assert.deepEqual(byReason, {
+    outside_period: 2,
+    non_positive_duration: 76,
+    duration_over_limit: 198,
+    invalid_amount: 184,
+    invalid_distance: 44,
+    speed_over_limit: 134,
+  });
+  assert.deepEqual(summary.rejected, { ...summary.rejected, ...byReason });
+});
+
+Deno.test("produceEvents() injects seeded, reproducible disorder", async () => {
+  const run = async () => {
+    const bus = new RecordingBus();
+    const summary = await produceEvents(bus, GREEN_2024_01, {
+      shuffleWindowMs: 30_000,
+      duplicateRate: 0.05,
+      lateRate: 0.05,
+      lateByMs: 3_600_000,
+      dropRate: 0.01,
+      seed: 42,
+    });
+    return { summary, ids: bus.json("trip-events").map((e) => e.event_id as string) };
+  };
+  const first = await run();
+  const second = await run();
+  assert.deepEqual(second.ids, first.ids);
+  const { duplicated, late, dropped, events } = first.summary;
+  assert.ok(duplicated > 7_000 && duplicated < 9_800, `duplicated ${duplicated}`);
+  assert.ok(late > 2_300 && late < 3_300, `late ${late}`);
+  assert.ok(dropped > 400 && dropped < 720, `dropped ${dropped}`);
+  assert.equal(events, 55_913 * 3 + duplicated - dropped);
+  assert.equal(new Set(first.ids).size, 55_913 * 3 - dropped);
+});
