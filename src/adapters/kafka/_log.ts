@@ -1,0 +1,38 @@
+import { type logCreator, logLevel } from "kafkajs";
+import type { ResolvedKafkaBusOptions } from "./options.ts";
+
+const LEVELS: Record<ResolvedKafkaBusOptions["logLevel"], logLevel> = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+};
+
+/** The kafkajs log level for our option. */
+export function kafkaLogLevel(level: ResolvedKafkaBusOptions["logLevel"]): logLevel {
+  return LEVELS[level];
+}
+
+/**
+ * One plain stderr line per entry instead of kafkajs's JSON console logger.
+ * Below debug it drops entries that are noise to us: kafkajs logs every
+ * error response at ERROR even when it retries the request (a broker that
+ * is still loading its coordinators), and failures that do matter reach the
+ * bus as rejected promises anyway. It also drops the warning about our
+ * deliberately bounded producer retries (see `bus.ts`).
+ */
+export function quietLogCreator(level: ResolvedKafkaBusOptions["logLevel"]): logCreator {
+  const verbose = level === "debug";
+  return () => ({ namespace, level: entryLevel, label, log }) => {
+    if (entryLevel > kafkaLogLevel(level)) return;
+    const { message, error } = log as { message: string; error?: string };
+    if (!verbose && _isNoise(namespace, message)) return;
+    console.error(`kafkajs ${label} ${message}${error === undefined ? "" : `: ${error}`}`);
+  };
+}
+
+function _isNoise(namespace: string, message: string): boolean {
+  return (namespace === "Connection" && message.startsWith("Response")) ||
+    message.startsWith("Limiting retries for the idempotent producer");
+}

@@ -1,0 +1,64 @@
+/**
+ * Options of {@linkcode KafkaBus}, with defaults tuned for one broker on a
+ * developer machine or CI runner.
+ *
+ * @module
+ */
+
+/** Options of `KafkaBus.open`. */
+export interface KafkaBusOptions {
+  /** Bootstrap brokers, `host:port`. */
+  brokers: readonly string[];
+  /** Client id sent to the brokers. @default "chillflow" */
+  clientId?: string;
+  /**
+   * Compression of published batches. GZIP is built into kafkajs; other
+   * codecs would need extra npm packages. @default "gzip"
+   */
+  compression?: "gzip" | "none";
+  /** Most messages per produce request; larger publishes are split. @default 5000 */
+  maxBatchMessages?: number;
+  /** TCP connect timeout per broker. @default 3000 */
+  connectionTimeoutMs?: number;
+  /** A member that sends no heartbeat for this long leaves the group. @default 10000 */
+  sessionTimeoutMs?: number;
+  /** Heartbeat interval, also while a long batch is being handled. @default 1000 */
+  heartbeatIntervalMs?: number;
+  /**
+   * How long an idle fetch waits at the broker for new messages. It also bounds
+   * how long `stop()` waits for the fetch in flight. @default 500
+   */
+  maxWaitMs?: number;
+  /** Retries of a failing request before giving up. @default 5 */
+  retries?: number;
+  /** kafkajs log entries printed to stderr. @default "error" */
+  logLevel?: "nothing" | "error" | "warn" | "info" | "debug";
+}
+
+/** {@linkcode KafkaBusOptions} with every default applied. */
+export type ResolvedKafkaBusOptions = Required<KafkaBusOptions>;
+
+/**
+ * Applies the defaults to `options`.
+ *
+ * @example
+ * ```ts
+ * import { resolveKafkaBusOptions } from "./options.ts";
+ * import assert from "node:assert";
+ * assert.equal(resolveKafkaBusOptions({ brokers: ["127.0.0.1:19092"] }).compression, "gzip");
+ * ```
+ */
+export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaBusOptions {
+  return {
+    brokers: options.brokers,
+    clientId: options.clientId ?? "chillflow",
+    compression: options.compression ?? "gzip",
+    maxBatchMessages: options.maxBatchMessages ?? 5000,
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 3000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
+    maxWaitMs: options.maxWaitMs ?? 500,
+    retries: options.retries ?? 5,
+    logLevel: options.logLevel ?? "error",
+  };
+}
