@@ -10,14 +10,17 @@ import { runTask, type TaskDefinition } from "../src/cli/task.ts";
 import { isPeriod } from "../src/domain/curation/period.ts";
 import { synthMonth } from "../src/io/synth/synth_month.ts";
 
+const required = { error: "is required" };
 const count = (what: string) =>
-  z.coerce.number().int(`${what} must be a whole number`).positive(`${what} must be positive`);
+  z.coerce.number(required).int(`${what} must be a whole number`).positive(
+    `${what} must be positive`,
+  );
 
 const optionsSchema = z.object({
-  like: z.string().min(1),
+  like: z.string(required).min(1),
   rows: count("--rows"),
-  period: z.string().refine(isPeriod, "must be YYYY-MM"),
-  out: z.string().min(1),
+  period: z.string(required).refine(isPeriod, "must be YYYY-MM"),
+  out: z.string(required).min(1),
   seed: z.string().default("chillflow"),
   rowGroupRows: count("--row-group-rows").default(500_000),
   rejectRate: z.coerce.number().min(0).max(1).default(0.01),
@@ -33,10 +36,10 @@ export const synthTask: TaskDefinition<SynthTaskOptions> = {
   summary: "Write a synthetic TLC month of any size by resampling a real file, with known rejects",
   configure: (command: Command) =>
     command
-      .requiredOption("--like <file>", "real TLC Parquet file whose clean rows are resampled")
-      .requiredOption("--rows <n>", "rows to write")
-      .requiredOption("--period <YYYY-MM>", "month the pickups fall in")
-      .requiredOption("--out <file>", "output Parquet file")
+      .option("--like <file>", "real TLC Parquet file whose clean rows are resampled (required)")
+      .option("--rows <n>", "rows to write (required)")
+      .option("--period <YYYY-MM>", "month the pickups fall in (required)")
+      .option("--out <file>", "output Parquet file (required)")
       .option("--seed <text>", "random seed; the same seed gives the same file", "chillflow")
       .option("--row-group-rows <n>", "rows per row group", "500000")
       .option("--reject-rate <share>", "share of rows given a reject reason (0..1)", "0.01")

@@ -1,0 +1,184 @@
+/**
+ * Downloads one file with resume: bytes go to `<name>.part`, a dropped
+ * connection continues with an HTTP Range request, and the file gets its
+ * final name only once it is whole Parquet.
+ *
+ * @module
+ */
+import { ChillFlowError } from "../../errors.ts";
+import { hasParquetMagic } from "./parquet_magic.ts";
+
+/** Options of {@linkcode downloadFile}. */
+export interface DownloadFileOptions {
+  /** The fetch to use (tests, proxies). @default {globalThis.fetch} */
+  fetch?: typeof fetch;
+  /** Resume attempts after a dropped connection or a 5xx. @default {3} */
+  retries?: number;
+  /** Wait before a retry, doubled each time. @default {500} */
+  retryDelayMs?: number;
+  /** Called as bytes arrive: bytes on disk so far and the expected total, if known. */
+  onProgress?: (received: number, total: number | undefined) => void;
+  /** Stops the download; the `.part` file stays for a later resume. */
+  signal?: AbortSignal;
+}
+
+/** What {@linkcode downloadFile} did. */
+export interface DownloadResult {
+  /** The final path. */
+  path: string;
+  /** `skipped`: already complete; `resumed`: continued a `.part`; else `downloaded`. */
+  status: "downloaded" | "resumed" | "skipped";
+  /** Size of the complete file. */
+  bytes: number;
+}
+
+/**
+ * Downloads `url` to `path` unless `path` is already a complete Parquet file.
+ *
+ * @param url The file URL.
+ * @param path Where the file goes.
+ * @param options Fetch, retries, progress and cancellation.
+ * @returns What happened and the file size.
+ * @throws {ChillFlowError} `CF_DOWNLOAD` on 403/404, other HTTP errors, a
+ * connection that keeps dropping, or a body that is not Parquet.
+ *
+ * @example
+ * ```ts ignore
+ * import { downloadFile } from "./download_file.ts";
+ * const result = await downloadFile(
+ *   "https://d37ci6vzurychx.cloudfront.net/trip-data/green_tripdata_2024-01.parquet",
+ *   "data/green_tripdata_2024-01.parquet",
+ * );
+ * console.log(result.status);
+ * ```
+ */
+export async function downloadFile(
+  url: string,
+  path: string,
+  options: DownloadFileOptions = {},
+): Promise<DownloadResult> {
+  const name = path.split(/[\\/]/).at(-1)!;
+  if (await hasParquetMagic(path)) return { path, status: "skipped", bytes: await _size(path) };
+  const doFetch = options.fetch ?? fetch;
+  const retries = options.retries ?? 3;
+  const part = `${path}.part`;
+  let resumed = false;
+  for (let attempt = 0;; attempt++) {
+    const retry = async (detail: string, cause?: unknown): Promise<void> => {
+      if (attempt >= retries || options.signal?.aborted) {
+        throw _error(name, `${detail}; run the download again to resume`, cause, true);
+      }
+      await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 500) * 2 ** attempt));
+    };
+    const offset = await _size(part);
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+        signal: options.signal,
+      });
+    } catch (error) {
+      await retry(`cannot reach ${_host(url)} (${_message(error)})`, error);
+      continue;
+    }
+    if (response.status === 416 && offset > 0) {
+      // Nothing left to send: the part may already be whole.
+      await response.body?.cancel();
+      if (await hasParquetMagic(part)) break;
+      await Deno.remove(part);
+      await retry("the partial file did not match the server's");
+      continue;
+    }
+    if (response.status === 404 || response.status === 403) {
+      await response.body?.cancel();
+      throw _error(
+        name,
+        `not found at ${url} (HTTP ${response.status}); TLC publishes a month about two months after it ends`,
+      );
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      const detail = `HTTP ${response.status} ${response.statusText}`.trim();
+      if (response.status >= 500) {
+        await retry(detail);
+        continue;
+      }
+      throw _error(name, detail);
+    }
+    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range") ?? "");
+    const appending = response.status === 206 && offset > 0 && Number(range?.[1]) === offset;
+    const length = Number(response.headers.get("content-length") ?? NaN);
+    const total = appending
+      ? (range?.[2] === "*" ? undefined : Number(range?.[2]))
+      : (Number.isFinite(length) ? length : undefined);
+    resumed ||= appending;
+    let received = appending ? offset : 0;
+    const file = await _openPart(part, appending, name);
+    try {
+      for await (const chunk of response.body) {
+        for (let written = 0; written < chunk.length;) {
+          written += await file.write(chunk.subarray(written));
+        }
+        received += chunk.length;
+        options.onProgress?.(received, total);
+      }
+    } catch (error) {
+      file.close();
+      await retry(`connection dropped after ${received} bytes (${_message(error)})`, error);
+      resumed = true;
+      continue;
+    }
+    file.close();
+    if (total !== undefined && received !== total) {
+      await retry(`connection ended after ${received} of ${total} bytes`);
+      resumed = true;
+      continue;
+    }
+    break;
+  }
+  if (!(await hasParquetMagic(part))) {
+    await Deno.remove(part).catch(() => {});
+    throw _error(name, "the server sent a file that is not Parquet (no PAR1 magic at both ends)");
+  }
+  await Deno.rename(part, path);
+  return { path, status: resumed ? "resumed" : "downloaded", bytes: await _size(path) };
+}
+
+async function _openPart(part: string, append: boolean, name: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(
+      part,
+      append ? { append: true } : { write: true, create: true, truncate: true },
+    );
+  } catch (error) {
+    throw _error(name, `cannot write "${part}" (${_message(error)})`, error);
+  }
+}
+
+async function _size(path: string): Promise<number> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+}
+
+function _host(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function _message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function _error(name: string, detail: string, cause?: unknown, retryable = false): ChillFlowError {
+  return new ChillFlowError("CF_DOWNLOAD", `Cannot download "${name}": ${detail}`, {
+    cause,
+    retryable,
+  });
+}
