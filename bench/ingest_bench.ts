@@ -1,0 +1,178 @@
+/**
+ * Batch ingest benchmark (markdown on stdout, progress on stderr), all in one
+ * run on the same PostgreSQL server:
+ *
+ * 1. a synthesized yellow month (default 3,000,000 rows; `deno task synth`,
+ *    under the git-ignored bench/out/);
+ * 2. the reader alone, and read + curate + COPY encoding without a database;
+ * 3. `deno task ingest` as a subprocess with its declared permissions, into a
+ *    fresh schema, with its peak RSS (`/usr/bin/time -v`, else /proc VmHWM);
+ * 4. the baseline: the accepted rows exported to CSV, then `psql \copy` into
+ *    an identical empty table (`create table ... (like trips including all)`);
+ * 5. PGlite's ingest rate on the real green 2024-01 month.
+ *
+ *   deno run -A bench/ingest_bench.ts [rows]
+ *
+ * @module
+ */
+import { PgliteStore } from "../src/adapters/pglite/store.ts";
+import { inspectTripFile } from "../src/io/parquet/inspect_trip_file.ts";
+import { ingestFile } from "../src/pipelines/ingest_month.ts";
+import { TRIP_COLUMNS } from "../src/pipelines/_trip_lines.ts";
+
+const ROWS = Number(Deno.args[0] ?? 3_000_000);
+const URL = Deno.env.get("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
+const FILE = "bench/out/yellow_tripdata_2025-02.parquet";
+const CSV = "bench/out/ingest_bench_accepted.csv";
+const LIKE = "tests/fixtures/tlc/yellow_tripdata_sample.parquet";
+const PGLITE_FILE = "data/green_tripdata_2024-01.parquet";
+const suffix = crypto.randomUUID().slice(0, 8);
+const OURS = `cf_bench_ingest_${suffix}`;
+const BASELINE = `cf_bench_psql_${suffix}`;
+
+const log = (line: string) => console.error(`ingest_bench: ${line}`);
+
+async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const output = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
+    .output();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  if (output.code !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} failed (${output.code}): ${text(output.stderr)}`);
+  }
+  return { stdout: text(output.stdout), stderr: text(output.stderr) };
+}
+
+const psql = (sql: string) => run("psql", [URL, "-v", "ON_ERROR_STOP=1", "-qAtc", sql]);
+
+async function ensureSynthFile(): Promise<void> {
+  try {
+    if ((await inspectTripFile(FILE)).rows === ROWS) return;
+  } catch { /* missing or unreadable: write it */ }
+  log(`synthesizing ${ROWS} rows into ${FILE} ...`);
+  await run(Deno.execPath(), [
+    "task",
+    "-q",
+    "synth",
+    "--like",
+    LIKE,
+    "--rows",
+    String(ROWS),
+    "--period",
+    "2025-02",
+    "--out",
+    FILE,
+  ]);
+}
+
+/** Runs `command` under /usr/bin/time -v when present; returns stdout and peak RSS in MiB. */
+async function withPeakRss(command: string[], env: Record<string, string>) {
+  const hasTime = await Deno.stat("/usr/bin/time").then(() => true, () => false);
+  if (hasTime) {
+    const { stdout, stderr } = await run("/usr/bin/time", ["-v", ...command], env);
+    const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
+    return { stdout, peakMiB: kb / 1024 };
+  }
+  const child = new Deno.Command(command[0]!, { args: command.slice(1), env, stdout: "piped" })
+    .spawn();
+  let peakKb = 0;
+  const timer = setInterval(() => {
+    try {
+      const status = Deno.readTextFileSync(`/proc/${child.pid}/status`);
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch { /* exited */ }
+  }, 50);
+  const output = await child.output();
+  clearInterval(timer);
+  if (output.code !== 0) throw new Error(`${command.join(" ")} failed (${output.code})`);
+  return { stdout: new TextDecoder().decode(output.stdout), peakMiB: peakKb / 1024 };
+}
+
+async function helper(mode: "read" | "encode") {
+  const { stdout, peakMiB } = await withPeakRss(
+    [Deno.execPath(), "run", "-A", "bench/_read_only.ts", mode, FILE],
+    {},
+  );
+  const result = JSON.parse(stdout) as { rows: number; seconds: number };
+  return { ...result, peakMiB };
+}
+
+function ingestCommand(): string[] {
+  const config = JSON.parse(Deno.readTextFileSync("deno.json"));
+  const command = (config.tasks.ingest.command as string).split(/\s+/);
+  return [Deno.execPath(), ...command.slice(1)];
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+await ensureSynthFile();
+log("reader alone ...");
+const read = await helper("read");
+log("read + curate + encode (no database) ...");
+const encode = await helper("encode");
+
+log(`ingest into schema ${OURS} ...`);
+await psql("checkpoint");
+const ingest = await withPeakRss([...ingestCommand(), FILE, "--schema", OURS, "--json"], {
+  DATABASE_URL: URL,
+});
+const summary = JSON.parse(ingest.stdout).files[0] as {
+  rowsRead: number;
+  accepted: number;
+  seconds: number;
+};
+
+log("baseline: export accepted rows to CSV, psql \\copy into an identical table ...");
+const columns = TRIP_COLUMNS.join(", ");
+await psql(`\\copy (select ${columns} from ${OURS}.trips) to '${CSV}' with (format csv)`);
+await psql(
+  `create schema ${BASELINE}; create table ${BASELINE}.trips (like ${OURS}.trips including all)`,
+);
+await psql("checkpoint");
+const copyStarted = performance.now();
+await psql(`\\copy ${BASELINE}.trips (${columns}) from '${CSV}' with (format csv)`);
+const copySeconds = (performance.now() - copyStarted) / 1000;
+const [copied] = (await psql(`select count(*) from ${BASELINE}.trips`)).stdout.trim().split("\n");
+const csvBytes = (await Deno.stat(CSV)).size;
+await psql(`drop schema ${OURS} cascade; drop schema ${BASELINE} cascade`);
+await Deno.remove(CSV);
+
+log(`PGlite ingest of ${PGLITE_FILE} ...`);
+const pglite = await PgliteStore.open({ schema: "chillflow" });
+const pgliteSummary = await ingestFile(pglite, PGLITE_FILE);
+await pglite.close();
+
+const oursRate = summary.accepted / summary.seconds;
+const copyRate = Number(copied) / copySeconds;
+const ratio = oursRate / copyRate;
+console.log([
+  `File: \`${FILE}\`, ${fmt(summary.rowsRead)} rows synthesized from \`${LIKE}\` ` +
+  `(${fmt(summary.accepted)} accepted). Server: \`${URL.replace(/\/\/[^@]*@/, "//")}\`.`,
+  "",
+  "| measure | rows | seconds | rows/s | peak RSS (MiB) | target |",
+  "|---|---:|---:|---:|---:|---|",
+  `| reader alone (\`readTripBatches\`) | ${fmt(read.rows)} | ${fmt(read.seconds, 1)} | ${
+    fmt(read.rows / read.seconds)
+  } | ${fmt(read.peakMiB)} | |`,
+  `| read + curate + COPY encoding, no database | ${fmt(encode.rows)} | ${
+    fmt(encode.seconds, 1)
+  } | ${fmt(encode.rows / encode.seconds)} | ${fmt(encode.peakMiB)} | |`,
+  `| **\`deno task ingest\`** (PostgreSQL, accepted rows) | ${fmt(summary.accepted)} | ${
+    fmt(summary.seconds, 1)
+  } | ${fmt(oursRate)} | ${fmt(ingest.peakMiB)} | RSS < 400: ${
+    ingest.peakMiB < 400 ? "met" : "**not met**"
+  } |`,
+  `| baseline \`psql \\copy\` of the same rows from CSV (${fmt(csvBytes / 2 ** 20)} MiB) | ${
+    fmt(Number(copied))
+  } | ${fmt(copySeconds, 1)} | ${fmt(copyRate)} | | |`,
+  `| **ratio ingest / psql \\copy** | | | ${fmt(ratio, 2)} | | >= 0.8: ${
+    ratio >= 0.8 ? "met" : "**not met**"
+  } |`,
+  `| PGlite ingest (in memory, \`${PGLITE_FILE}\`) | ${fmt(pgliteSummary.rowsRead)} | ${
+    fmt(pgliteSummary.seconds, 1)
+  } | ${fmt(pgliteSummary.rowsPerSecond)} | | |`,
+  "",
+  "Ingest seconds are the task's own (`--json` summary: footer check, file SHA-256, delete of the",
+  "previous scope, COPY of accepted and rejected rows, audit, commit); the baseline is the wall time",
+  "of `psql \\copy` alone, into an empty table with the same indexes. A `checkpoint` precedes each.",
+].join("\n"));
