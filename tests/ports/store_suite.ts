@@ -320,6 +320,47 @@ export function storeSuite(name: string, openStore: OpenStore): void {
     });
   });
 
+  Deno.test(`${name} query() passes parameters and returns values with the same JS types`, async () => {
+    await withStores(1, async ([store]) => {
+      await store.query(
+        `insert into incomplete_trips (trip_key, period, trip_type, source_file, missing, events,
+           first_event_ts, expired_at) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          "k1",
+          "2024-01-01",
+          "green",
+          "g.parquet",
+          ["trip_ended", "payment_processed"],
+          { trip_started: { v: 1, pu: 132 } },
+          "2024-01-31 23:59:59.5",
+          "2024-02-01 04:00:00+00",
+        ],
+      );
+      const rows = await store.query(
+        `select trip_key, period, missing, events, first_event_ts, expired_at,
+                1::int4 as int4, 2::int8 as int8, 0.5::float8 as float8, 1.10::numeric(5,2) as money,
+                true as flag, null::text as nothing, count(*) over () as n
+           from incomplete_trips where first_event_ts = $1 and period = $2`,
+        ["2024-01-31 23:59:59.5", "2024-01-01"],
+      );
+      assert.deepEqual(rows, [{
+        trip_key: "k1",
+        period: "2024-01-01",
+        missing: ["trip_ended", "payment_processed"],
+        events: { trip_started: { v: 1, pu: 132 } },
+        first_event_ts: "2024-01-31 23:59:59.5",
+        expired_at: "2024-02-01 04:00:00+00",
+        int4: 1,
+        int8: "2",
+        float8: 0.5,
+        money: "1.10",
+        flag: true,
+        nothing: null,
+        n: "1",
+      }]);
+    });
+  });
+
   Deno.test(`${name} keeps schemas isolated from each other`, async () => {
     await withStores(2, async ([a, b], [schemaA, schemaB]) => {
       assert.equal(a.schema, schemaA);

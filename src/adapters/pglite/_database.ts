@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { TEXT_RESULT_OIDS } from "../../store/text_results.ts";
 
 /**
@@ -15,6 +16,8 @@ export interface _Database {
 }
 
 const open = new Map<string, Promise<_Database>>();
+// The database whose lock the current async call chain holds.
+const holding = new AsyncLocalStorage<_Database>();
 
 const PARSERS = Object.fromEntries(TEXT_RESULT_OIDS.map((oid) => [oid, (raw: string) => raw]));
 
@@ -55,13 +58,19 @@ export async function _release(db: _Database, dataDir: string | undefined): Prom
 
 /** Runs `fn` alone on the database, with `search_path` set to `schema`. */
 export function _exclusive<T>(db: _Database, schema: string, fn: () => Promise<T>): Promise<T> {
+  if (holding.getStore() === db) {
+    // Waiting for our own lock would hang forever: fail loudly instead.
+    return Promise.reject(
+      new Error("Cannot use a PgliteStore inside a transaction on its database: use the tx client"),
+    );
+  }
   const run = async (): Promise<T> => {
     const path = `"${schema}"`;
     if (db.searchPath !== path) {
       await db.pg.exec(`set search_path to ${path}`);
       db.searchPath = path;
     }
-    return await fn();
+    return await holding.run(db, fn);
   };
   const result = db.tail.then(run, run);
   db.tail = result.catch(() => {});

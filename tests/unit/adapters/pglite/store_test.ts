@@ -17,6 +17,19 @@ Deno.test("PgliteStore.open() rejects an invalid schema name with CF_CONFIG", as
   );
 });
 
+Deno.test("PgliteStore fails a store call made inside its own transaction instead of hanging", async () => {
+  await using store = await PgliteStore.open({ dataDir: DATA_DIR, schema: testName() });
+  await assert.rejects(
+    store.transaction(() => store.query("select 1")),
+    /inside a transaction on its database: use the tx client/,
+  );
+  const other = await PgliteStore.open({ dataDir: DATA_DIR, schema: testName() });
+  await assert.rejects(store.transaction(() => other.exec("select 1")), /use the tx client/);
+  await other.close();
+  assert.deepEqual(await store.query("select 1 as one"), [{ one: 1 }]);
+  await store.exec(`drop schema "${store.schema}" cascade`);
+});
+
 Deno.test("PgliteStore shares a dataDir until its last store closes", async () => {
   await keeper.exec("insert into zones values (1, 'B', 'Z', 'S')");
   const second = await PgliteStore.open({ dataDir: DATA_DIR, schema: "keeper" });
