@@ -37,7 +37,7 @@ export async function lockAssembly(tx: SqlClient): Promise<void> {
 export async function storedTripKeys(tx: SqlClient, keys: readonly string[]): Promise<string[]> {
   if (keys.length === 0) return [];
   const rows = await tx.query<{ trip_key: string }>(
-    `select trip_key from trips where trip_key in (select jsonb_array_elements_text($1::jsonb))`,
+    `select trip_key from trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
     [JSON.stringify(keys)],
   );
   return rows.map((row) => row.trip_key);
@@ -52,7 +52,7 @@ export async function expiredPartials(
   const rows = await tx.query<{ trip_key: string; events: string; first_ms: number }>(
     `select trip_key, events::text as events,
        (extract(epoch from first_event_ts) * 1000)::float8 as first_ms
-     from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::jsonb))`,
+     from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
     [JSON.stringify(keys)],
   );
   return rows.map((row) => ({
@@ -99,7 +99,7 @@ export async function writeCompleted(
   await tx.copyIn(STAGE, TRIP_COLUMNS, chunks());
   await tx.query(`insert into trips select * from ${STAGE} on conflict (trip_key) do nothing`);
   await tx.query(
-    `delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::jsonb))`,
+    `delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
     [JSON.stringify(trips.map((t) => t.trip_key))],
   );
   const pairs = new Map<string, ZoneHour>();
@@ -107,7 +107,7 @@ export async function writeCompleted(
     const hour = Math.floor(row.pickup_ts! / 3_600_000) * 3_600_000;
     pairs.set(`${row.pu_location_id}@${hour}`, { zoneId: row.pu_location_id!, hourTs: hour });
   }
-  await recomputeHourKpis(tx, [...pairs.values()]);
+  await recomputeHourKpis(_jsonTextParams(tx), [...pairs.values()]);
 }
 
 /** Writes expired partial trips to `incomplete_trips` (replacing what an earlier expiry wrote). */
@@ -131,7 +131,7 @@ export async function writeIncomplete(
   await tx.query(
     `insert into incomplete_trips (trip_key, period, trip_type, source_file, missing, events, first_event_ts)
      select trip_key, period, trip_type, source_file, missing, events, first_event_ts
-     from jsonb_to_recordset($1::jsonb) as x(trip_key text, period date, trip_type text,
+     from jsonb_to_recordset($1::text::jsonb) as x(trip_key text, period date, trip_type text,
        source_file text, missing text[], events jsonb, first_event_ts timestamp)
      on conflict (trip_key) do update set missing = excluded.missing, events = excluded.events,
        first_event_ts = excluded.first_event_ts`,
@@ -149,7 +149,7 @@ export async function writeRejects(
   await tx.query(
     `insert into rejected_trips (source_file, source_row, trip_key, period, trip_type, reason, raw)
      select source_file, source_row, trip_key, period, trip_type, reason, raw
-     from jsonb_to_recordset($1::jsonb) as x(source_file text, source_row bigint, trip_key text,
+     from jsonb_to_recordset($1::text::jsonb) as x(source_file text, source_row bigint, trip_key text,
        period date, trip_type text, reason text, raw jsonb)
      on conflict (source_file, source_row) do nothing`,
     [JSON.stringify(rows)],
@@ -180,4 +180,19 @@ function _copyEscape(text: string): string {
     /[\\\t\n\r]/g,
     (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!,
   );
+}
+
+/**
+ * postgres.js encodes a string bound to a `$1::jsonb` placeholder as a JSON
+ * string scalar; `recomputeHourKpis` binds its pairs that way, so on
+ * PostgresStore it fails ("cannot call jsonb_to_recordset on a non-array").
+ * Binding as text first works on both adapters. Remove once kpi_sql.ts casts
+ * `$1::text::jsonb` itself.
+ */
+function _jsonTextParams(tx: SqlClient): SqlClient {
+  return {
+    query: (sql, params) => tx.query(sql.replaceAll("$1::jsonb", "$1::text::jsonb"), params),
+    exec: (sql) => tx.exec(sql),
+    copyIn: (table, columns, chunks) => tx.copyIn(table, columns, chunks),
+  };
 }

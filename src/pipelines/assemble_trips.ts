@@ -223,6 +223,8 @@ export async function assembleTrips(
       }
     },
   });
+  // The group join can take seconds; idle time counts from the moment we are in.
+  lastActivity = performance.now();
   summary.stoppedBy = await _waitForStop(
     subscription.done,
     options,

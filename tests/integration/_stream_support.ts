@@ -1,0 +1,131 @@
+/**
+ * Shared setup of the stream integration tests: real PostgreSQL, Kafka and
+ * Redis; unique schemas, topic prefixes and groups; a batch reference schema.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { KafkaBus } from "../../src/adapters/kafka/bus.ts";
+import { PostgresStore } from "../../src/adapters/postgres/store.ts";
+import { RedisCache } from "../../src/adapters/redis/cache.ts";
+import { aggregateKpis } from "../../src/pipelines/aggregate_kpis.ts";
+import { ingestFile } from "../../src/pipelines/ingest_month.ts";
+import { streamTopics } from "../../src/pipelines/stream_topics.ts";
+import { verifySchemas } from "../../src/pipelines/verify.ts";
+import { GREEN_2024_01, repoPath } from "../_support/fixtures.ts";
+import { requireService, testName } from "../_support/services.ts";
+
+/** Everything one stream test uses, cleaned by `close()`. */
+export interface StreamWorld {
+  url: string;
+  brokers: string;
+  redisUrl: string;
+  /** Schema the stream path writes. */
+  schema: string;
+  /** Schema {@linkcode loadBatch} writes: the reference. */
+  batchSchema: string;
+  topicPrefix: string;
+  group: string;
+  store: PostgresStore;
+  bus: KafkaBus;
+  cache: RedisCache;
+  close(): Promise<void>;
+}
+
+/** Opens the services with fresh names. */
+export async function openWorld(label: string): Promise<StreamWorld> {
+  const url = await requireService("postgres");
+  const brokers = await requireService("kafka");
+  const redisUrl = await requireService("redis");
+  const schema = testName(label);
+  const topicPrefix = `${schema}_`;
+  const group = `${schema}_group`;
+  const store = await PostgresStore.open({ url, schema });
+  const bus = await KafkaBus.open({ brokers: brokers.split(",") });
+  const cache = await RedisCache.open({ url: redisUrl });
+  return {
+    url,
+    brokers,
+    redisUrl,
+    schema,
+    batchSchema: `${schema}_batch`,
+    topicPrefix,
+    group,
+    store,
+    bus,
+    cache,
+    async close() {
+      const topics = streamTopics(topicPrefix);
+      await bus.deleteTopics([topics.events, topics.rejects, topics.dlq]).catch(() => {});
+      await cache.delete([`chillflow:${schema}:${group}:${topics.events}:wm`]);
+      await store.exec(`drop schema if exists "${schema}" cascade`);
+      await store.exec(`drop schema if exists "${schema}_batch" cascade`);
+      await Promise.allSettled([bus.close(), cache.close(), store.close()]);
+    },
+  };
+}
+
+/** Loads green 2024-01 through the batch path (with KPIs) into the world's batch schema. */
+export async function loadBatch(world: StreamWorld): Promise<void> {
+  const store = await PostgresStore.open({ url: world.url, schema: world.batchSchema });
+  try {
+    await ingestFile(store, GREEN_2024_01);
+    await aggregateKpis(store, { period: "2024-01" });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Asserts the stream schema equals the batch schema (trips, rejects, KPIs). */
+export async function assertSameAsBatch(world: StreamWorld): Promise<void> {
+  const report = await verifySchemas(world.store, { left: world.batchSchema, right: world.schema });
+  assert.ok(report.equal, JSON.stringify(report.tables, null, 1));
+  assert.equal(report.tables[0]!.rightRows, 55_913);
+  assert.equal(report.tables[1]!.rightRows, 638);
+}
+
+/** Counts rows of a table of the world's schema. */
+export async function count(world: StreamWorld, table: string): Promise<number> {
+  const [row] = await world.store.query<{ n: number }>(`select count(*)::int as n from ${table}`);
+  return row!.n;
+}
+
+/** Starts `deno task assemble` as a subprocess with the task's own permissions. */
+export function spawnAssembler(world: StreamWorld, extra: string[] = []): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write=.chillflow",
+      "--allow-env",
+      "--allow-net=127.0.0.1,localhost",
+      "tasks/assemble.ts",
+      "--schema",
+      world.schema,
+      "--topic-prefix",
+      world.topicPrefix,
+      "--group",
+      world.group,
+      "--json",
+      ...extra,
+    ],
+    cwd: repoPath("."),
+    env: { DATABASE_URL: world.url, KAFKA_BROKERS: world.brokers, REDIS_URL: world.redisUrl },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Waits for a child and returns its exit code and output. */
+export async function finish(
+  child: Deno.ChildProcess,
+): Promise<{ code: number; signal: Deno.Signal | null; stdout: string; stderr: string }> {
+  const out = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: out.code,
+    signal: out.signal,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
