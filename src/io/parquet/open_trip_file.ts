@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { type FileMetaData, parquetMetadataAsync, parquetSchema } from "hyparquet";
+import {
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetSchema,
+  type SchemaElement,
+} from "hyparquet";
 import type { TripType } from "../../../schemas/raw_trip.ts";
 import { ChillFlowError } from "../../errors.ts";
 import { basename } from "./_path.ts";
@@ -24,6 +29,8 @@ export interface OpenTripFile {
   metadata: FileMetaData;
   /** Which columns feed which canonical fields, and the trip type. */
   map: TripColumnMap;
+  /** The top-level schema elements by column name. */
+  elements: Map<string, SchemaElement>;
 }
 
 /** Options of {@linkcode openTripFile}. */
@@ -66,7 +73,8 @@ export async function openTripFile(
     }
     const topLevel = parquetSchema(metadata).children.map((child) => child.element);
     const map = mapTripColumns(topLevel, { fileName: sourceFile, tripType: options.tripType });
-    return { sourceFile, file, metadata, map };
+    const elements = new Map(topLevel.map((element) => [element.name, element]));
+    return { sourceFile, file, metadata, map, elements };
   } catch (error) {
     file.close();
     throw error;

@@ -14,6 +14,7 @@ import {
 } from "../../domain/raw_trip_batch.ts";
 import { ChillFlowError } from "../../errors.ts";
 import type { SourceColumn, TripColumnField } from "./column_map.ts";
+import { decodeFlatColumn, Unsupported } from "./_flat_column.ts";
 import { fillNumeric, fillStrings } from "./fill_column.ts";
 import { type OpenTripFile, openTripFile } from "./open_trip_file.ts";
 import { NAIVE_TIMESTAMP_PARSERS } from "./timestamp.ts";
@@ -137,10 +138,14 @@ async function _readGroup(
     else fillNumeric(numeric[column.field], from - groupStart, data);
     filled.set(column.name, (filled.get(column.name) ?? 0) + (to - from));
   };
-  // One column at a time: only one decoded hyparquet column is alive at once,
-  // which keeps the heap (and GC time) small on large row groups.
+  // One column at a time, so only one column chunk's bytes are alive at once.
   for (const column of groupRows > 0 ? columns : []) {
     try {
+      const target = column.field === "store_and_fwd_flag" ? flags : numeric[column.field];
+      if (await _readFlat(trip, groupIndex, column, target, groupRows)) {
+        filled.set(column.name, groupRows);
+        continue;
+      }
       await parquetRead({
         file: trip.file,
         metadata: trip.metadata,
@@ -171,6 +176,34 @@ async function _readGroup(
     }
   }
   return { numeric, flags };
+}
+
+// The fast path: read the chunk's bytes and decode them straight into the
+// target; false when the chunk needs hyparquet's generic path.
+async function _readFlat(
+  trip: OpenTripFile,
+  groupIndex: number,
+  column: SourceColumn,
+  target: Float64Array | (string | null)[],
+  rows: number,
+): Promise<boolean> {
+  const chunk = trip.metadata.row_groups[groupIndex]!.columns.find((c) =>
+    c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name
+  );
+  const element = trip.elements.get(column.name);
+  if (!chunk?.meta_data || chunk.file_path || !element) return false;
+  const meta = chunk.meta_data;
+  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+  const bytes = new Uint8Array(
+    await trip.file.slice(start, start + Number(meta.total_compressed_size)),
+  );
+  try {
+    decodeFlatColumn(bytes, { element, meta, kind: column.kind, compressors }, target, rows);
+    return true;
+  } catch (error) {
+    if (error instanceof Unsupported) return false;
+    throw error;
+  }
 }
 
 function _nulls(rows: number): Float64Array {
