@@ -1,0 +1,54 @@
+/**
+ * `deno task bench`: runs every benchmark as its own process (so each one's
+ * peak memory is its own) and writes their markdown sections, side by side
+ * with the baselines each measured in the same run, to BENCHMARKS.md.
+ *
+ * @module
+ */
+import os from "node:os";
+
+const BENCHES = [
+  { file: "bench/ingest_bench.ts", title: "Batch ingest (issue 3)" },
+  { file: "bench/stream_bench.ts", title: "Stream replay (issue 4)" },
+];
+
+const only = Deno.args.filter((a) => !a.startsWith("-"));
+const sections: string[] = [];
+let failed = false;
+for (const bench of BENCHES) {
+  if (only.length && !only.some((o) => bench.file.includes(o))) continue;
+  console.error(`bench: running ${bench.file} ...`);
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", bench.file],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  const body = new TextDecoder().decode(out.stdout).trim();
+  if (out.code !== 0) failed = true;
+  sections.push(
+    `## ${bench.title}\n\n` +
+      (out.code === 0 ? body : `**FAILED** (exit ${out.code}); partial output:\n\n${body}`) +
+      `\n\n_Reproduce: \`deno task bench ${
+        bench.file.replace(/^bench\/|_bench\.ts$/g, "")
+      }\` (${seconds} s)._`,
+  );
+}
+
+const header = [
+  "# Benchmarks",
+  "",
+  "Written by `deno task bench` (bench/run.ts). Every figure is measured in one run on one machine,",
+  "next to its baseline measured in the same run against the same servers. Tests check correctness,",
+  "not timings; these numbers are the speed and memory targets' evidence, met or not.",
+  "",
+  `- date: ${new Date().toISOString()}`,
+  `- machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${
+    (os.totalmem() / 2 ** 30).toFixed(0)
+  } GiB, ${Deno.build.os}/${Deno.build.arch}, Deno ${Deno.version.deno}`,
+  "",
+].join("\n");
+await Deno.writeTextFile("BENCHMARKS.md", `${header}\n${sections.join("\n\n")}\n`);
+console.error("bench: wrote BENCHMARKS.md");
+if (failed) Deno.exit(1);

@@ -1,0 +1,62 @@
+/**
+ * ChillFlow: NYC TLC taxi trip records to analytics, in batch and as a live
+ * event stream, with identical results on both paths.
+ *
+ * The public surface:
+ * - schemas (`RawTrip`, trip events, curation reasons) as TypeScript types with zod schemas;
+ * - ports (`Store`, `Bus`, `Cache`) and `openStore` / `openBus` / `openCache`, which pick a
+ *   real adapter (PostgreSQL, Kafka, Redis) or an embedded one (PGlite, file bus, memory);
+ * - pipelines (`ingestFile`, `aggregateKpis`, `produceEvents`, `assembleTrips`,
+ *   `verifySchemas`) that the `tasks/` modules wire to the command line.
+ *
+ * @example Ingest a month into embedded PostgreSQL and count the trips
+ * ```ts ignore
+ * import { ingestFile, openStore, resolveSettings } from "@chillflow/chillflow";
+ * await using store = await openStore(resolveSettings({ schema: "demo" }));
+ * const summary = await ingestFile(store, "data/green_tripdata_2024-01.parquet");
+ * console.log(summary.accepted); // 55913
+ * ```
+ *
+ * @module
+ */
+export * from "./schemas/raw_trip.ts";
+export * from "./schemas/curation_reason.ts";
+export * from "./schemas/trip_event.ts";
+export * from "./src/ports/store.ts";
+export * from "./src/ports/bus.ts";
+export * from "./src/ports/cache.ts";
+export * from "./src/errors.ts";
+export * from "./src/config.ts";
+export * from "./src/runtime.ts";
+export * from "./src/cli/task.ts";
+export { type RawTripBatch, rowOf } from "./src/domain/raw_trip_batch.ts";
+export { canonicalText, tripKey } from "./src/domain/curation/trip_key.ts";
+export { readTripBatches } from "./src/io/parquet/read_trip_batches.ts";
+export { parseZoneCsv, readZoneCsv, type ZoneRow } from "./src/io/zone_csv.ts";
+export {
+  ingestFile,
+  type IngestOptions,
+  type IngestSummary,
+} from "./src/pipelines/ingest_month.ts";
+export {
+  aggregateKpis,
+  type AggregateOptions,
+  type AggregateSummary,
+} from "./src/pipelines/aggregate_kpis.ts";
+export { ensureZones, loadZones } from "./src/pipelines/load_zones.ts";
+export {
+  produceEvents,
+  type ProduceOptions,
+  type ProduceSummary,
+} from "./src/pipelines/produce_events.ts";
+export {
+  type AssembleOptions,
+  type AssembleSummary,
+  assembleTrips,
+} from "./src/pipelines/assemble_trips.ts";
+export {
+  renderVerifyReport,
+  type VerifyOptions,
+  type VerifyReport,
+  verifySchemas,
+} from "./src/pipelines/verify.ts";
