@@ -145,8 +145,9 @@ function _dataPage(
   return count;
 }
 
-// Writes count rows from row: nulls where defs is 0, else the next value
-// (through the dictionary when indexes are given).
+// Write count rows from row: null where defs is 0, else the next value
+// (through the dictionary when indexes are given). One function per target
+// type keeps each loop monomorphic for the JIT.
 function _scatter(
   target: Target,
   row: number,
@@ -155,16 +156,52 @@ function _scatter(
   values: Values,
   indexes: Int32Array | undefined,
 ): void {
-  const empty = target instanceof Float64Array ? NaN : null;
+  if (target instanceof Float64Array) {
+    _scatterNumbers(target, row, count, defs, values as Float64Array, indexes);
+  } else _scatterStrings(target, row, count, defs, values as (string | null)[], indexes);
+}
+
+function _scatterNumbers(
+  target: Float64Array,
+  row: number,
+  count: number,
+  defs: Uint8Array | undefined,
+  values: Float64Array,
+  indexes: Int32Array | undefined,
+): void {
+  if (!defs && !indexes && values.length === count) {
+    target.set(values, row);
+    return;
+  }
   let k = 0;
   for (let i = 0; i < count; i++) {
-    if (defs && defs[i] === 0) {
-      target[row + i] = empty as never;
+    if (defs !== undefined && defs[i] === 0) {
+      target[row + i] = NaN;
       continue;
     }
-    const index = indexes ? indexes[k++]! : k++;
+    const index = indexes !== undefined ? indexes[k++]! : k++;
     if (index >= values.length) throw new Error(`dictionary index ${index} out of range`);
-    target[row + i] = values[index] as never;
+    target[row + i] = values[index]!;
+  }
+}
+
+function _scatterStrings(
+  target: (string | null)[],
+  row: number,
+  count: number,
+  defs: Uint8Array | undefined,
+  values: (string | null)[],
+  indexes: Int32Array | undefined,
+): void {
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    if (defs !== undefined && defs[i] === 0) {
+      target[row + i] = null;
+      continue;
+    }
+    const index = indexes !== undefined ? indexes[k++]! : k++;
+    if (index >= values.length) throw new Error(`dictionary index ${index} out of range`);
+    target[row + i] = values[index]!;
   }
 }
 
