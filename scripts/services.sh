@@ -41,7 +41,7 @@ fetch_kafka() {
   [[ "${major%%.*}" -ge 17 ]] || die "Kafka $KAFKA_VERSION needs Java 17+, found $major"
   say "Kafka: fetching $KAFKA_VERSION jars with Maven into $LIBS"
   rm -rf "$LIBS.tmp"
-  mvn -B -q -f "$ROOT/tools/kafka/pom.xml" \
+  mvn -B -q -Dstyle.color=never -f "$ROOT/tools/kafka/pom.xml" \
     -Dkafka.version="$KAFKA_VERSION" -Dlog4j2.version="$LOG4J2_VERSION" \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp" >&2 ||
@@ -118,8 +118,11 @@ cluster_id() {
 }
 
 kafka_fail() {
-  say "services: Kafka did not start: $1. Last lines of $KAFKA_LOG:"
-  tail -n 40 "$KAFKA_LOG" >&2 || true
+  say "services: Kafka did not start: $1."
+  say "First errors in $KAFKA_LOG:"
+  grep -m 5 -E '^\[[^]]*\] (ERROR|FATAL) ' "$KAFKA_LOG" >&2 || say "(none)"
+  say "Last lines:"
+  tail -n 20 "$KAFKA_LOG" >&2 || true
   exit 1
 }
 
@@ -133,8 +136,12 @@ kafka_up() {
     return 0
   fi
   if [[ -n "$(kafka_pid)" ]]; then kafka_down; fi # alive but not listening: start afresh
+  if port_open "$KAFKA_CONTROLLER_PORT"; then
+    die "Kafka's controller port 127.0.0.1:$KAFKA_CONTROLLER_PORT is taken; free it or set KAFKA_CONTROLLER_PORT"
+  fi
   fetch_kafka
-  local started=$SECONDS
+  local started
+  started=$(date +%s%N)
   # A fresh cluster per start keeps tests deterministic, and 4.4 refuses storage
   # formatted by a newer tool, so a version change needs a wipe anyway.
   rm -rf "$RUN/data"
@@ -154,7 +161,8 @@ kafka_up() {
     kill -0 "$(cat "$PID_FILE")" 2>/dev/null || { rm -f "$PID_FILE"; kafka_fail "the process exited"; }
     # The broker opens its listener only after it is unfenced, so the port is a real signal.
     if grep -q 'Kafka Server started' "$KAFKA_LOG" && port_open "$KAFKA_PORT"; then
-      say "Kafka: $KAFKA_VERSION started in $((SECONDS - started)) s (pid $(cat "$PID_FILE"), log $KAFKA_LOG)"
+      local ms=$((($(date +%s%N) - started) / 1000000))
+      say "Kafka: $KAFKA_VERSION started in $((ms / 1000)).$(printf %03d $((ms % 1000))) s (pid $(cat "$PID_FILE"), log $KAFKA_LOG)"
       return 0
     fi
     sleep 0.5
