@@ -109,6 +109,38 @@ export function busSuite(
     assert.deepEqual(b.all.map(_seq), [5, 6, 7, 8, 9]);
   });
 
+  test("stop() lets the batch in flight finish and commits it", async (s) => {
+    const first = await s.open();
+    const topic = await s.topic(first, 1);
+    const group = testName("g");
+    await first.publish(topic, _messages(1, 0, 3));
+    const release = Promise.withResolvers<void>();
+    let started = false;
+    const handled: Delivery[] = [];
+    const subA = await s.subscribe(first, {
+      group,
+      topics: [topic],
+      handleBatch: async (batch) => {
+        started = true;
+        await release.promise;
+        handled.push(...batch.messages);
+      },
+    });
+    await s.waitFor(() => started, "the first batch to start");
+    const stopping = subA.stop();
+    await s.sleep(100);
+    release.resolve();
+    await stopping;
+    assert.deepEqual(handled.map(_seq), [0, 1, 2]);
+
+    await first.publish(topic, _messages(1, 3, 1));
+    const b = s.collector();
+    await s.subscribe(await s.open(), { group, topics: [topic], handleBatch: b.handle });
+    await s.waitFor(() => b.all.length >= 1, "the message after the stop");
+    await s.settle();
+    assert.deepEqual(b.all.map(_seq), [3]);
+  });
+
   test("two members of one group share the partitions", async (s) => {
     const [one, two] = [await s.open(), await s.open()];
     const topic = await s.topic(one, 4);

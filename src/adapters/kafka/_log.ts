@@ -17,9 +17,9 @@ export function kafkaLogLevel(level: ResolvedKafkaBusOptions["logLevel"]): logLe
 /**
  * One plain stderr line per entry instead of kafkajs's JSON console logger.
  * Below debug it drops entries that are noise to us: kafkajs logs every
- * error response at ERROR even when it retries the request (a broker that
- * is still loading its coordinators), and failures that do matter reach the
- * bus as rejected promises anyway. It also drops the warning about our
+ * failed connection and error response at ERROR even when it retries (a
+ * broker that is still loading its coordinators), and the failures that
+ * matter reach the bus as rejected promises (`CF_BUS_UNREACHABLE`) anyway. It also drops the warning about our
  * deliberately bounded producer retries (see `bus.ts`).
  */
 export function quietLogCreator(level: ResolvedKafkaBusOptions["logLevel"]): logCreator {
@@ -33,6 +33,6 @@ export function quietLogCreator(level: ResolvedKafkaBusOptions["logLevel"]): log
 }
 
 function _isNoise(namespace: string, message: string): boolean {
-  return (namespace === "Connection" && message.startsWith("Response")) ||
+  return namespace === "Connection" || namespace === "BrokerPool" ||
     message.startsWith("Limiting retries for the idempotent producer");
 }
