@@ -14,8 +14,8 @@ import { periodFromFileName, periodOfMonthIndex } from "../domain/curation/perio
 import { ACCEPTED, reasonOfCode, zeroReasonCounts } from "../domain/curation/reasons.ts";
 import { keyHex } from "../domain/curation/trip_key.ts";
 import { type ReplayDisorder, ReplayPlanner } from "../domain/events/replay_plan.ts";
-import { tripEvent } from "../domain/events/trip_to_events.ts";
-import { type RawTripBatch, rowOf } from "../domain/raw_trip_batch.ts";
+import { encodeTripEvent } from "../domain/events/event_json.ts";
+import type { RawTripBatch } from "../domain/raw_trip_batch.ts";
 import { inspectTripFile } from "../io/parquet/inspect_trip_file.ts";
 import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
 import type { Bus, OutgoingMessage } from "../ports/bus.ts";
@@ -173,8 +173,7 @@ export async function produceEvents(
       period: accepted.periodOf[planned.trip]!,
       sourceFile: info.sourceFile,
     };
-    const event = tripEvent(rowOf(batch, i), origin, planned.type);
-    chunk.push({ key: origin.tripKey, value: JSON.stringify(event) });
+    chunk.push({ key: origin.tripKey, value: encodeTripEvent(batch, i, origin, planned.type) });
   }
   if (!interrupted && chunk.length > 0) await flush();
   await inFlight;
