@@ -150,9 +150,16 @@ export function tlcSchema(columns: readonly TlcColumn[]): SchemaElement[] {
  * assert.deepEqual(columnValues(batch, { name: "trip_type", field: "trip_type_code", storage: "int64" }), []);
  * ```
  */
-export function columnValues(batch: RawTripBatch, column: TlcColumn): unknown[] {
+export function columnValues(
+  batch: RawTripBatch,
+  column: TlcColumn,
+): unknown[] | Float64Array | Int32Array {
   if (column.field === "store_and_fwd_flag") return batch.storeAndFwdFlag.slice(0, batch.length);
-  const source = batch.numeric[column.field];
+  const source = batch.numeric[column.field].subarray(0, batch.length);
+  // Columns without nulls go to the writer as typed arrays: no boxed value per row.
+  const dense = !source.some(Number.isNaN);
+  if (dense && column.storage === "double") return source.slice();
+  if (dense && column.storage === "int32") return Int32Array.from(source);
   const out: unknown[] = new Array(batch.length);
   for (let i = 0; i < batch.length; i++) {
     const value = source[i]!;
