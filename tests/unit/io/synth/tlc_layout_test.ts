@@ -33,20 +33,25 @@ Deno.test("tlcSchema() stores timestamps as naive microseconds, ids INT32, count
 });
 
 Deno.test("columnValues() turns NaN into null, INT64 into bigint and ms into µs", () => {
-  const batch = batchFromRows([cleanRow({ passenger_count: null })], {
+  const batch = batchFromRows([cleanRow({ passenger_count: null, airport_fee: null })], {
     tripType: "green",
     sourceFile: "x",
   });
-  const [pickup, passengers, fare] = [
-    { name: "p", field: "pickup_ts", storage: "timestamp_us" },
-    { name: "c", field: "passenger_count", storage: "int64" },
-    { name: "f", field: "fare_amount", storage: "double" },
-  ].map((column) => columnValues(batch, column as Parameters<typeof columnValues>[1]));
-  assert.deepEqual(pickup, [batch.numeric.pickup_ts[0]! * 1000]);
-  assert.deepEqual(passengers, [null]);
-  assert.deepEqual(fare, [10]);
-  assert.deepEqual(
-    columnValues(batch, { name: "t", field: "trip_type_code", storage: "int64" }),
-    [1n],
-  );
+  const values = (field: string, storage: string) =>
+    columnValues(batch, { name: field, field, storage } as Parameters<typeof columnValues>[1]);
+  assert.deepEqual(values("pickup_ts", "timestamp_us"), [batch.numeric.pickup_ts[0]! * 1000]);
+  assert.deepEqual(values("passenger_count", "int64"), [null]);
+  assert.deepEqual(values("trip_type_code", "int64"), [1n]);
+  assert.deepEqual(values("airport_fee", "double"), [null]);
+});
+
+Deno.test("columnValues() hands null-free DOUBLE and INT32 columns over as typed arrays", () => {
+  const batch = batchFromRows([cleanRow(), cleanRow({ fare_amount: 12.5 })], {
+    tripType: "green",
+    sourceFile: "x",
+  });
+  const values = (field: string, storage: string) =>
+    columnValues(batch, { name: field, field, storage } as Parameters<typeof columnValues>[1]);
+  assert.deepEqual(values("fare_amount", "double"), new Float64Array([10, 12.5]));
+  assert.deepEqual(values("pu_location_id", "int32"), new Int32Array([74, 74]));
 });
