@@ -8,6 +8,7 @@
  */
 import { createCurationState } from "../src/domain/curation/curate_batch.ts";
 import { periodFromFileName } from "../src/domain/curation/period.ts";
+import { inspectTripFile } from "../src/io/parquet/inspect_trip_file.ts";
 import { readTripBatches } from "../src/io/parquet/read_trip_batches.ts";
 import { LoadCursor } from "../src/pipelines/_load_cursor.ts";
 
@@ -17,7 +18,8 @@ let rows = 0;
 if (mode === "read") {
   for await (const batch of readTripBatches(path)) rows += batch.length;
 } else {
-  const state = createCurationState({ period: periodFromFileName(path) });
+  const expectedRows = (await inspectTripFile(path)).rows;
+  const state = createCurationState({ period: periodFromFileName(path), expectedRows });
   const cursor = new LoadCursor(readTripBatches(path), state, new Uint8Array([120]), () => {});
   while (!cursor.done) {
     for await (const _ of cursor.tripChunks()) { /* encoded and dropped */ }

@@ -96,10 +96,16 @@ async function helper(mode: "read" | "encode") {
   return { ...result, peakMiB };
 }
 
-function ingestCommand(): string[] {
+/** The ingest task's command line from deno.json: leading `VAR=value` words, then `deno ...`. */
+function ingestCommand(): { command: string[]; env: Record<string, string> } {
   const config = JSON.parse(Deno.readTextFileSync("deno.json"));
-  const command = (config.tasks.ingest.command as string).split(/\s+/);
-  return [Deno.execPath(), ...command.slice(1)];
+  const words = (config.tasks.ingest.command as string).split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0]!)) {
+    const [name, value] = words.shift()!.split("=") as [string, string];
+    env[name] = value;
+  }
+  return { command: [Deno.execPath(), ...words.slice(1)], env };
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -113,7 +119,9 @@ const encode = await helper("encode");
 
 log(`ingest into schema ${OURS} ...`);
 await psql("checkpoint");
-const ingest = await withPeakRss([...ingestCommand(), FILE, "--schema", OURS, "--json"], {
+const task = ingestCommand();
+const ingest = await withPeakRss([...task.command, FILE, "--schema", OURS, "--json"], {
+  ...task.env,
   DATABASE_URL: URL,
 });
 const summary = JSON.parse(ingest.stdout).files[0] as {

@@ -73,6 +73,10 @@ export class LoadCursor {
     const trips = this.trips, rejectedLines = this.rejectedLines, file = this.#sourceFile;
     while (!trips.full && !this.rejectedFull) {
       if (this.#batch === undefined || this.#next >= this.#batch.length) {
+        // Let go of the finished batch first: it may be the last view of a
+        // row group that the reader's next decode would otherwise sit beside.
+        this.#batch = undefined;
+        this.#verdicts = undefined;
         const step = await this.#batches.next();
         if (step.done) {
           this.done = true;

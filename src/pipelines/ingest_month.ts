@@ -71,7 +71,7 @@ export async function ingestFile(
   const started = new Date();
   const info = await inspectTripFile(path, { tripType: options.tripType });
   const period = options.period ?? periodFromFileName(info.sourceFile);
-  const state = createCurationState({ period });
+  const state = createCurationState({ period, expectedRows: info.rows });
   const fileSha256 = await _sha256(path, info.sourceFile);
   const tripType = info.tripType;
   let done = 0;

@@ -77,12 +77,14 @@ export function writeNaiveTimestamp(
 ): number {
   const whole = Math.floor(ms);
   const day = Math.floor(whole / MS_PER_DAY);
-  if (day !== _cachedDay) _cacheDay(day);
-  if (_cachedDate.length !== 10) {
+  const slot = day & DAY_SLOTS_MASK;
+  if (_slotDays[slot] !== day) _cacheDay(day, slot);
+  const at = slot * 10;
+  if (_slotDates[at] === 0) {
     // Years outside 0..9999: rare enough to use Date's extended-year form.
     return writeAscii(buf, pos, _extendedIso(whole, separator));
   }
-  buf.set(_cachedDate, pos);
+  for (let j = 0; j < 10; j++) buf[pos + j] = _slotDates[at + j]!;
   pos += 10;
   buf[pos++] = separator;
   let rest = whole - day * MS_PER_DAY;
@@ -134,36 +136,36 @@ function _extendedIso(ms: number, separator: number): string {
   return iso.endsWith(".000") ? iso.slice(0, -4) : iso;
 }
 
-let _cachedDay = NaN;
-let _cachedDate = new Uint8Array(10);
+// Direct-mapped cache of "YYYY-MM-DD" bytes by day: rows are not sorted by
+// time, and computing the civil date for every timestamp is measurably slow.
+const DAY_SLOTS_MASK = 1023;
+const _slotDays = new Float64Array(DAY_SLOTS_MASK + 1).fill(NaN);
+const _slotDates = new Uint8Array((DAY_SLOTS_MASK + 1) * 10);
 
-function _cacheDay(day: number): void {
+function _cacheDay(day: number, slot: number): void {
   // Civil-from-days (H. Hinnant): proleptic Gregorian, no Date object.
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) -
-      Math.floor(doe / 146_096)) / 365,
-  );
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) -
+    Math.floor(doe / 146_096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const dayOfMonth = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  _cachedDay = day;
+  _slotDays[slot] = day;
+  const at = slot * 10;
   if (year < 0 || year > 9999) {
-    _cachedDate = new Uint8Array(0);
+    _slotDates[at] = 0; // marks "use the extended form"
     return;
   }
-  const date = new Uint8Array(10);
-  _write2(date, 0, Math.floor(year / 100));
-  _write2(date, 2, year % 100);
-  date[4] = 45;
-  _write2(date, 5, month);
-  date[7] = 45;
-  _write2(date, 8, dayOfMonth);
-  _cachedDate = date;
+  _write2(_slotDates, at, Math.floor(year / 100));
+  _write2(_slotDates, at + 2, year % 100);
+  _slotDates[at + 4] = 45;
+  _write2(_slotDates, at + 5, month);
+  _slotDates[at + 7] = 45;
+  _write2(_slotDates, at + 8, dayOfMonth);
 }
 
 function _write2(buf: Uint8Array, pos: number, value: number): number {

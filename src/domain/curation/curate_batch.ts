@@ -35,6 +35,8 @@ export interface CurationState {
 export interface CurationStateOptions {
   /** `YYYY-MM`; omit when neither the file name nor the user gives one. */
   period?: string;
+  /** Rows the load will curate, when known: sizes the duplicate set once. */
+  expectedRows?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface CurationStateOptions {
  */
 export function createCurationState(options: CurationStateOptions = {}): CurationState {
   if (options.period !== undefined) monthIndexOfPeriod(options.period);
-  return { period: options.period, accepted: new DigestSet() };
+  return { period: options.period, accepted: new DigestSet(options.expectedRows ?? 0) };
 }
 
 /** The verdicts of one batch, row by row. */

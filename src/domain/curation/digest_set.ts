@@ -24,11 +24,22 @@ const INITIAL_SLOTS = 1 << 14;
  * ```
  */
 export class DigestSet {
-  #table = new Int32Array(INITIAL_SLOTS * WORDS);
-  #mask = INITIAL_SLOTS - 1;
+  #table: Int32Array;
+  #mask: number;
   #size = 0;
   // All-zero words mark an empty slot, so the all-zero digest is kept aside.
   #hasZero = false;
+
+  /**
+   * Creates an empty set sized for `expected` digests, so that a load whose
+   * row count is known never grows (growing briefly holds two tables).
+   */
+  constructor(expected = 0) {
+    let slots = INITIAL_SLOTS;
+    while (slots * 3 < expected * 4 + 4) slots *= 2;
+    this.#table = new Int32Array(slots * WORDS);
+    this.#mask = slots - 1;
+  }
 
   /** Number of digests in the set. */
   get size(): number {
