@@ -33,7 +33,7 @@ export interface SynthMonthOptions {
   out: string;
   /** @default {"chillflow"} */
   seed?: string;
-  /** Rows per row group. @default {500000} */
+  /** Rows per row group. @default {250000} */
   rowGroupRows?: number;
   /** Share of rows that get a reject reason, spread evenly over the 10 reasons. @default {0.01} */
   rejectRate?: number;
@@ -83,7 +83,7 @@ export interface SynthMonthSummary {
 export async function synthMonth(options: SynthMonthOptions): Promise<SynthMonthSummary> {
   const { rows, period } = options;
   const seed = options.seed ?? "chillflow";
-  const groupRows = options.rowGroupRows ?? 500_000;
+  const groupRows = options.rowGroupRows ?? 250_000;
   const rejectRate = options.rejectRate ?? 0.01;
   if (!Number.isSafeInteger(rows) || rows < 1) {
     throw new RangeError(`Cannot write ${rows} rows: expected a positive integer`);
