@@ -43,7 +43,7 @@ export const synthTask: TaskDefinition<SynthTaskOptions> = {
       .option("--seed <text>", "random seed; the same seed gives the same file", "chillflow")
       .option(
         "--row-group-rows <n>",
-        "rows per row group (memory grows with it: ~230 MB per 100k)",
+        "rows per row group (peak memory grows with it: ~0.7 GB at 250000)",
         "250000",
       )
       .option("--reject-rate <share>", "share of rows given a reject reason (0..1)", "0.01")
