@@ -27,10 +27,11 @@ const started = new Map<ServiceKind, Promise<string>>();
 /**
  * The PostgreSQL URL: `DATABASE_URL`, else the local default.
  *
- * @example
+ * @example A PostgreSQL URL
  * ```ts
  * import { databaseUrl } from "./services.ts";
- * console.log(databaseUrl()); // postgres://postgres@127.0.0.1:5432/test
+ * import assert from "node:assert";
+ * assert.match(databaseUrl(), /^postgres(ql)?:\/\//);
  * ```
  */
 export function databaseUrl(): string {
@@ -40,10 +41,11 @@ export function databaseUrl(): string {
 /**
  * The Redis URL: `REDIS_URL`, else the local default.
  *
- * @example
+ * @example A Redis URL
  * ```ts
  * import { redisUrl } from "./services.ts";
- * console.log(redisUrl()); // redis://127.0.0.1:6379
+ * import assert from "node:assert";
+ * assert.match(redisUrl(), /^rediss?:\/\//);
  * ```
  */
 export function redisUrl(): string {
@@ -53,10 +55,11 @@ export function redisUrl(): string {
 /**
  * The Kafka bootstrap brokers: `KAFKA_BROKERS` (comma separated), else the local default.
  *
- * @example
+ * @example At least one broker
  * ```ts
  * import { kafkaBrokers } from "./services.ts";
- * console.log(kafkaBrokers()); // ["127.0.0.1:19092"]
+ * import assert from "node:assert";
+ * assert.ok(kafkaBrokers().length > 0);
  * ```
  */
 export function kafkaBrokers(): string[] {
@@ -69,7 +72,7 @@ export function kafkaBrokers(): string[] {
  * comma-separated broker list for Kafka). Throws an Error saying how to start
  * the service when it is not reachable; tests must let that error fail them.
  *
- * @example
+ * @example Fail a test early when PostgreSQL is down
  * ```ts ignore
  * import { requireService } from "./services.ts";
  * const url = await requireService("postgres");
@@ -99,10 +102,11 @@ export async function requireService(kind: ServiceKind): Promise<string> {
  * A unique, SQL- and Kafka-safe name for a test's schema, key prefix or topic:
  * `cf_test_<prefix_>` followed by 16 random hex digits.
  *
- * @example
+ * @example A fresh schema name
  * ```ts
  * import { testName } from "./services.ts";
- * console.log(testName("trips")); // cf_test_trips_3fa85f6457174562
+ * import assert from "node:assert";
+ * assert.match(testName("trips"), /^cf_test_trips_[0-9a-f]{16}$/);
  * ```
  */
 export function testName(prefix = ""): string {
