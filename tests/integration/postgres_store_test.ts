@@ -52,6 +52,45 @@ Deno.test("integration: PostgresStore rolls back and frees the connection when C
   }
 });
 
+Deno.test("integration: PostgresStore reports a lost connection, then reconnects in its schema", async () => {
+  const schema = testName();
+  await using store = await open(schema, 1);
+  try {
+    await assert.rejects(store.query("select pg_terminate_backend(pg_backend_pid())"), {
+      code: "CF_STORE_UNREACHABLE",
+      retryable: true,
+    });
+    // The dying connection may fail a query sent right after; the pool then reconnects.
+    let rows: unknown[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        rows = await store.query("select current_schema() as s");
+        break;
+      } catch (error) {
+        assert.equal((error as { code?: string }).code, "CF_STORE_UNREACHABLE");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    assert.deepEqual(rows, [{ s: schema }]);
+  } finally {
+    await store.exec(`drop schema "${schema}" cascade`);
+  }
+});
+
+Deno.test("integration: PostgresStore returns exact rows after a query failed mid-result", async () => {
+  const schema = testName();
+  await using store = await open(schema, 1);
+  try {
+    await assert.rejects(
+      store.query("select 1 / (3 - g) as x from generate_series(1, 5) g"),
+      /division by zero/,
+    );
+    assert.deepEqual(await store.query("select 42 as y"), [{ y: 42 }]);
+  } finally {
+    await store.exec(`drop schema "${schema}" cascade`);
+  }
+});
+
 Deno.test("integration: PostgresStore.open() reports an unreachable server without the password", async () => {
   await assert.rejects(
     PostgresStore.open({ url: "postgres://cf:s3cret@127.0.0.1:1/test", schema: "cf_unused" }),

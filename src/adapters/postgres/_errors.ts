@@ -9,9 +9,9 @@ const NETWORK_CODES: Record<string, string> = {
   ENETUNREACH: "network unreachable",
   ENOTFOUND: "host not found",
   EAI_AGAIN: "host not found",
-  CONNECTION_CLOSED: "connection closed",
-  CONNECTION_ENDED: "connection ended",
-  CONNECTION_DESTROYED: "connection destroyed",
+  CONNECTION_CLOSED: "connection closed by the server",
+  // SQLSTATE of a backend ended by pg_terminate_backend or a server shutdown.
+  "57P01": "connection terminated by the server",
 };
 
 // SQLSTATEs that mean "this URL cannot be used" rather than a bug in our SQL.

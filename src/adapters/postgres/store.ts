@@ -37,13 +37,15 @@ export class PostgresStore implements Store {
   /** The schema every unqualified name resolves to. */
   readonly schema: string;
   #sql: postgres.Sql;
+  #url: string;
   #client: SqlClient;
   #closing: Promise<void> | undefined;
 
-  private constructor(sql: postgres.Sql, schema: string) {
+  private constructor(sql: postgres.Sql, url: string, schema: string) {
     this.#sql = sql;
+    this.#url = url;
     this.schema = schema;
-    this.#client = _client(sql);
+    this.#client = _client(sql, url);
   }
 
   /**
@@ -66,12 +68,12 @@ export class PostgresStore implements Store {
         { cause: error },
       );
     }
-    const store = new PostgresStore(sql, schema);
+    const store = new PostgresStore(sql, options.url, schema);
     try {
       await store.transaction((tx) => migrate(tx, schema));
     } catch (error) {
       await store.close();
-      throw _toConnectError(error, options.url);
+      throw error;
     }
     return store;
   }
@@ -96,8 +98,13 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `fn` in one transaction on one pooled connection. */
-  async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-    return await this.#sql.begin((tx) => fn(_client(tx as unknown as postgres.Sql))) as T;
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const url = this.#url;
+    return _mapped(
+      url,
+      async () =>
+        await this.#sql.begin((tx) => fn(_client(tx as unknown as postgres.Sql, url))) as T,
+    );
   }
 
   /** Ends every pooled connection, waiting up to 5 s for running queries. */
@@ -112,16 +119,31 @@ export class PostgresStore implements Store {
   }
 }
 
-function _client(sql: postgres.Sql): SqlClient {
+function _client(sql: postgres.Sql, url: string): SqlClient {
   return {
-    async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
-      // A plain array, like PGlite's, so results compare equal across adapters.
-      return Array.from(rows) as T[];
-    },
-    async exec(text: string): Promise<void> {
-      await sql.unsafe(text).simple();
-    },
-    copyIn: (table, columns, chunks) => _copyIn(sql, table, columns, chunks),
+    query: <T>(text: string, params: readonly unknown[] = []) =>
+      _mapped(url, async () => {
+        const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+        // A plain array, like PGlite's, so results compare equal across adapters. forEach
+        // skips holes: after a query fails mid-result, postgres.js 3.4.9 starts the next
+        // result on that connection at a stale offset (porsager/postgres#1119).
+        const plain: T[] = [];
+        rows.forEach((row) => plain.push(row as T));
+        return plain;
+      }),
+    exec: (text) =>
+      _mapped(url, async () => {
+        await sql.unsafe(text).simple();
+      }),
+    copyIn: (table, columns, chunks) => _mapped(url, () => _copyIn(sql, table, columns, chunks)),
   };
+}
+
+/** Runs `fn`, turning a lost or refused connection into `CF_STORE_UNREACHABLE`. */
+async function _mapped<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw _toConnectError(error, url);
+  }
 }
