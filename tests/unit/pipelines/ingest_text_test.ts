@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
+import { ingestFile } from "../../../src/pipelines/ingest_month.ts";
+import { taxiColumns, writeFixture } from "../../_support/parquet_fixtures.ts";
+
+const FLAGS = ["a\tb", "back\\slash", "new\nline", "carriage\rreturn", "é✓", "\\N", "", "N"];
+
+Deno.test("ingestFile() copies any text exactly and rejects repeated rows as duplicates", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_ingest_text_" });
+  try {
+    const path = `${dir}/yellow_tripdata_2024-01.parquet`;
+    const columns = taxiColumns(FLAGS.length).map((column) => {
+      const data = column.name === "store_and_fwd_flag" ? FLAGS : column.data;
+      // The same rows twice: the second copy is all duplicates.
+      return { ...column, data: [...data, ...data] };
+    });
+    await writeFixture(path, columns);
+    await using store = await PgliteStore.open({ schema: "chillflow" });
+    const summary = await ingestFile(store, path);
+    assert.equal(summary.accepted, FLAGS.length);
+    assert.equal(summary.rejected.duplicate, FLAGS.length);
+    const trips = await store.query<{ flag: string }>(
+      "select store_and_fwd_flag as flag from trips order by pickup_ts",
+    );
+    assert.deepEqual(trips.map((row) => row.flag), FLAGS);
+    const rejected = await store.query<{ raw: string; source_row: string; key: string }>(
+      `select r.raw::text as raw, r.source_row::text as source_row, r.trip_key as key
+       from rejected_trips r order by r.source_row`,
+    );
+    assert.deepEqual(
+      rejected.map((row) => JSON.parse(row.raw).store_and_fwd_flag),
+      FLAGS,
+    );
+    assert.deepEqual(
+      rejected.map((row) => Number(row.source_row)),
+      FLAGS.map((_, i) => FLAGS.length + i),
+    );
+    const keys = await store.query<{ key: string }>(
+      "select trip_key as key from trips order by pickup_ts",
+    );
+    assert.deepEqual(rejected.map((row) => row.key), keys.map((row) => row.key));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
