@@ -106,15 +106,9 @@ export class KafkaBus implements Bus {
     const compression = this.#options.compression === "gzip"
       ? CompressionTypes.GZIP
       : CompressionTypes.None;
-    const size = this.#options.maxBatchMessages;
+    const { maxBatchMessages, maxBatchBytes } = this.#options;
     try {
-      for (let start = 0; start < messages.length; start += size) {
-        const batch: Message[] = messages.slice(start, start + size).map((m) => ({
-          key: m.key,
-          value: typeof m.value === "string"
-            ? m.value
-            : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-        }));
+      for (const batch of _chunks(messages, maxBatchMessages, maxBatchBytes)) {
         await producer.send({ topic, messages: batch, acks: -1, compression });
       }
     } catch (error) {
@@ -179,6 +173,31 @@ export class KafkaBus implements Bus {
     })();
     return this.#producer;
   }
+}
+
+/** Splits a publish into produce requests below the broker's size limit. */
+function* _chunks(
+  messages: readonly OutgoingMessage[],
+  maxCount: number,
+  maxBytes: number,
+): Generator<Message[]> {
+  let batch: Message[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const value = typeof m.value === "string"
+      ? m.value
+      : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
+    const size = Buffer.byteLength(m.key) +
+      (typeof value === "string" ? Buffer.byteLength(value) : value.length);
+    if (batch.length > 0 && (batch.length >= maxCount || bytes + size > maxBytes)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push({ key: m.key, value });
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function _alreadyExists(error: unknown): boolean {

@@ -18,6 +18,11 @@ export interface KafkaBusOptions {
   compression?: "gzip" | "none";
   /** Most messages per produce request; larger publishes are split. @default 5000 */
   maxBatchMessages?: number;
+  /**
+   * Most key+value bytes (before compression) per produce request, below the
+   * broker's 1 MiB `message.max.bytes` even when nothing compresses. @default 900000
+   */
+  maxBatchBytes?: number;
   /** TCP connect timeout per broker. @default 3000 */
   connectionTimeoutMs?: number;
   /** A member that sends no heartbeat for this long leaves the group. @default 10000 */
@@ -54,6 +59,7 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
     clientId: options.clientId ?? "chillflow",
     compression: options.compression ?? "gzip",
     maxBatchMessages: options.maxBatchMessages ?? 5000,
+    maxBatchBytes: options.maxBatchBytes ?? 900_000,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
