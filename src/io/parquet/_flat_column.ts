@@ -17,9 +17,13 @@ export class Unsupported extends Error {}
 
 /** What the decoder needs to know about a column chunk. */
 export interface FlatColumn {
+  /** The column's schema element (type and annotations). */
   element: SchemaElement;
+  /** The chunk's metadata (physical type, codec). */
   meta: ColumnMetaData;
+  /** How values are decoded. */
   kind: ColumnKind;
+  /** Decompressors by codec. */
   compressors: Compressors;
 }
 

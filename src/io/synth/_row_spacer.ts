@@ -9,14 +9,19 @@ const DAY_MS = 86_400_000;
 const JITTER_S = 1_800;
 const FILTER_BITS = 1 << 27; // 16 MiB; false positives only cost a redraw
 
+/** Draws (pool row, pickup) pairs that no earlier draw produced. */
 export class RowSpacer {
+  /** Rows to resample. */
   readonly pool: TripPool;
+  /** The target month. */
   readonly bounds: PeriodBounds;
+  /** The random source. */
   readonly rng: Rng;
   readonly #days: number;
   readonly #contentHash: Uint32Array;
   readonly #seen = new Uint32Array(FILTER_BITS / 32);
 
+  /** Hashes the pool rows once, for the collision filter. */
   constructor(pool: TripPool, bounds: PeriodBounds, rng: Rng) {
     this.pool = pool;
     this.bounds = bounds;
@@ -25,8 +30,10 @@ export class RowSpacer {
     this.#contentHash = _hashRows(pool);
   }
 
-  // A pool row and a pickup time in the period that no earlier row took:
-  // same time of day as the source (so hourly patterns survive) +- 30 min.
+  /**
+   * A pool row and a pickup time in the period that no earlier row took:
+   * same time of day as the source (so hourly patterns survive) +- 30 min.
+   */
   draw(): { row: number; pickup: number } {
     const { start, end } = this.bounds;
     for (;;) {

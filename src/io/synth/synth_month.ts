@@ -31,7 +31,7 @@ export interface SynthMonthOptions {
   period: string;
   /** Output Parquet file (written to `<out>.part`, renamed when complete). */
   out: string;
-  /** @default {"chillflow"} */
+  /** Random seed: the same seed and options give the same bytes. @default {"chillflow"} */
   seed?: string;
   /** Rows per row group. @default {250000} */
   rowGroupRows?: number;
@@ -45,11 +45,17 @@ export interface SynthMonthOptions {
 
 /** What {@linkcode synthMonth} wrote. */
 export interface SynthMonthSummary {
+  /** The file written. */
   out: string;
+  /** Rows written. */
   rows: number;
+  /** Row groups written. */
   rowGroups: number;
+  /** The month, `YYYY-MM`. */
   period: string;
+  /** Trip type of the rows (and of the column layout). */
   tripType: TripType;
+  /** The seed used. */
   seed: string;
   /** Clean rows of the `like` file the output was drawn from. */
   poolRows: number;
@@ -57,6 +63,7 @@ export interface SynthMonthSummary {
   injected: Record<CurationReason, number>;
   /** Rows a load of the file accepts: `rows` minus every injected reject. */
   expectedAccepted: number;
+  /** Size of the file. */
   bytes: number;
 }
 
