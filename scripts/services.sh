@@ -21,8 +21,8 @@ LIBS="$KAFKA_CACHE/kafka-$KAFKA_VERSION/libs"
 RUN="$ROOT/.kafka-local"
 PID_FILE="$RUN/kafka.pid"
 KAFKA_LOG="$RUN/logs/kafka.out"
-PG_PORT=5432
-REDIS_PORT=6379
+PG_PORT="${PG_PORT:-5432}"
+REDIS_PORT="${REDIS_PORT:-6379}"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "services: $*"; exit 1; }
