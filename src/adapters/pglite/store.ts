@@ -47,12 +47,10 @@ export class PgliteStore implements Store {
   /** The schema every unqualified name resolves to. */
   readonly schema: string;
   #db: _Database;
-  #dataDir: string | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(db: _Database, dataDir: string | undefined, schema: string) {
+  private constructor(db: _Database, schema: string) {
     this.#db = db;
-    this.#dataDir = dataDir;
     this.schema = schema;
   }
 
@@ -77,7 +75,7 @@ export class PgliteStore implements Store {
         { cause: error },
       );
     }
-    const store = new PgliteStore(db, options.dataDir, schema);
+    const store = new PgliteStore(db, schema);
     try {
       await store.transaction((tx) => migrate(tx, schema));
     } catch (error) {
@@ -116,7 +114,7 @@ export class PgliteStore implements Store {
   /** Releases the database; the last store on it closes the instance. */
   close(): Promise<void> {
     this.#closing ??= this.#run(() => Promise.resolve()).then(
-      () => _release(this.#db, this.#dataDir),
+      () => _release(this.#db),
     );
     return this.#closing;
   }

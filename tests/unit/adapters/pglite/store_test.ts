@@ -46,16 +46,36 @@ Deno.test("PgliteStore shares a dataDir until its last store closes", async () =
   }
 });
 
-Deno.test("PgliteStore keeps its data in a dataDir across reopenings", async () => {
+Deno.test("PgliteStore keeps its data in a dataDir, shared however the path is spelled", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cf_pglite_" });
   const schema = testName();
   try {
     const first = await PgliteStore.open({ dataDir: `${dir}/db`, schema });
     await first.exec("insert into zones values (5, 'B', 'Z', 'S')");
+    const same = await PgliteStore.open({ dataDir: `${dir}/./db/`, schema });
+    assert.deepEqual(await same.query("select location_id from zones"), [{ location_id: 5 }]);
+    await same.close();
     await first.close();
     await using again = await PgliteStore.open({ dataDir: `${dir}/db`, schema });
     assert.deepEqual(await again.query("select location_id from zones"), [{ location_id: 5 }]);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PgliteStore refuses a dataDir locked by another process", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_pglite_" });
+  // A second open file description conflicts like another process's lock would.
+  const held = await Deno.open(`${dir}/db.lock`, { create: true, write: true });
+  try {
+    assert.ok(await held.tryLock(true));
+    await assert.rejects(PgliteStore.open({ dataDir: `${dir}/db`, schema: "x" }), {
+      code: "CF_STORE",
+      message: `Cannot open the embedded database in "${dir}/db": another process is using it; ` +
+        "stop that process, or set DATABASE_URL to use PostgreSQL",
+    });
+  } finally {
+    held.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
