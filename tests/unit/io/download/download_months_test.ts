@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { downloadMonths } from "../../../../src/io/download/download_months.ts";
+import { GREEN_2024_01 } from "../../../_support/fixtures.ts";
+
+Deno.test("downloadMonths() fetches each month's URL into the folder, in order", async () => {
+  const sample: Uint8Array<ArrayBuffer> = await Deno.readFile(GREEN_2024_01);
+  const dir = await Deno.makeTempDir({ prefix: "cf_months_" });
+  try {
+    const urls: string[] = [];
+    const files: string[] = [];
+    const months = await downloadMonths({
+      tripType: "yellow",
+      from: "2023-12",
+      to: "2024-01",
+      dir: `${dir}/nested/`,
+      baseUrl: "https://mirror.invalid/trip-data/",
+      fetch: ((url: string) => {
+        urls.push(url);
+        return Promise.resolve(new Response(sample));
+      }) as typeof fetch,
+      onFile: (file) => files.push(file),
+    });
+    assert.deepEqual(urls, [
+      "https://mirror.invalid/trip-data/yellow_tripdata_2023-12.parquet",
+      "https://mirror.invalid/trip-data/yellow_tripdata_2024-01.parquet",
+    ]);
+    assert.deepEqual(files, ["yellow_tripdata_2023-12.parquet", "yellow_tripdata_2024-01.parquet"]);
+    assert.deepEqual(months.map((m) => [m.period, m.status, m.path]), [
+      ["2023-12", "downloaded", `${dir}/nested/yellow_tripdata_2023-12.parquet`],
+      ["2024-01", "downloaded", `${dir}/nested/yellow_tripdata_2024-01.parquet`],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
