@@ -100,6 +100,15 @@ create table load_audit (
 `;
 
 /**
+ * The stream assembler recomputes the KPIs of the zone-hours each batch
+ * touches (`recomputeHourKpis`); this index makes that a lookup per
+ * zone-hour instead of a scan of the period.
+ */
+const TRIPS_ZONE_HOUR_INDEX = `
+create index if not exists trips_zone_hour_idx on trips (pu_location_id, date_trunc('hour', pickup_ts));
+`;
+
+/**
  * Every migration, in version order.
  *
  * @example
@@ -111,4 +120,5 @@ create table load_audit (
  */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial_tables", sql: INITIAL_TABLES },
+  { version: 2, name: "trips_zone_hour_index", sql: TRIPS_ZONE_HOUR_INDEX },
 ];
