@@ -39,8 +39,12 @@ export class Membership {
     for await (const entry of Deno.readDir(this.#dir)) {
       if (!entry.name.endsWith(".json") || entry.name === `${this.id}.json`) continue;
       try {
-        const m = JSON.parse(await Deno.readTextFile(join(this.#dir, entry.name))) as MemberFile;
-        if (now - m.heartbeatAt <= this.#sessionTimeoutMs) members.push(m);
+        const path = join(this.#dir, entry.name);
+        const m = JSON.parse(await Deno.readTextFile(path)) as MemberFile;
+        const age = now - m.heartbeatAt;
+        if (age <= this.#sessionTimeoutMs) members.push(m);
+        // Files of long-dead (killed) members would pile up; anyone may sweep them.
+        else if (age > 10 * this.#sessionTimeoutMs) await Deno.remove(path).catch(() => {});
       } catch {
         // Removed by its owner or by a tmp rename in between: not a live member.
       }
