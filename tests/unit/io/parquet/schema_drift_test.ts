@@ -155,3 +155,8 @@ Deno.test("readTripBatches() streams several row groups; batches never cross a g
   assert.equal(flags[8], "N");
   assert.equal(flags[9], null);
 });
+
+Deno.test("readTripBatches() yields nothing for a valid file with no rows", async () => {
+  const batches = await readFixture(taxiColumns(0));
+  assert.deepEqual(batches, []);
+});
