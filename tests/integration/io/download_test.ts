@@ -13,7 +13,11 @@ const sample: Uint8Array<ArrayBuffer> = await Deno.readFile(GREEN_2024_01);
 const requests: { path: string; range: string | null }[] = [];
 const dropped = new Set<string>();
 
-function serveBytes(request: Request, bytes: Uint8Array<ArrayBuffer>, honourRange = true): Response {
+function serveBytes(
+  request: Request,
+  bytes: Uint8Array<ArrayBuffer>,
+  honourRange = true,
+): Response {
   const match = /^bytes=(\d+)-$/.exec(request.headers.get("range") ?? "");
   if (!match || !honourRange) {
     return new Response(bytes, { headers: { "content-length": String(bytes.length) } });
