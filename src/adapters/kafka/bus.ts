@@ -15,6 +15,7 @@ import {
 import { ChillFlowError } from "../../errors.ts";
 import type { Bus, OutgoingMessage, SubscribeOptions, Subscription } from "../../ports/bus.ts";
 import { toBusError } from "./_errors.ts";
+import "./_request_queue_fix.ts";
 import { kafkaLogLevel, quietLogCreator } from "./_log.ts";
 import { KafkaSubscription } from "./_subscription.ts";
 import {
