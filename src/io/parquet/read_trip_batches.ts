@@ -50,7 +50,8 @@ interface GroupColumns {
  * `batchRows` rows. Memory is bounded by one row group: the footer is read
  * first, then each group's column chunks, decoded straight into
  * `Float64Array`s (`NaN` = null). Timestamps are naive epoch milliseconds.
- * The arrays of a batch are views into its row group's columns.
+ * The arrays of a batch are views into its row group's columns (absent
+ * fields share one all-NaN array): treat them as read-only.
  *
  * @param path The Parquet file.
  * @param options Trip type override, batch size and columns.
