@@ -7,7 +7,7 @@
  */
 
 /** Bytes per chunk handed to `copyIn`: large enough to amortise each await. */
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 18;
 /** Free bytes guaranteed before writing a row (rows with long text reserve more). */
 export const ROW_RESERVE = 4096;
 

@@ -7,13 +7,11 @@
 import { createHash } from "node:crypto";
 import type { ReasonCounts } from "../../schemas/curation_reason.ts";
 import type { TripType } from "../../schemas/raw_trip.ts";
-import { createCurationState } from "../domain/curation/curate_batch.ts";
-import { periodFromFileName } from "../domain/curation/period.ts";
+import { monthIndexOfPeriod, periodFromFileName } from "../domain/curation/period.ts";
 import { ChillFlowError } from "../errors.ts";
 import { inspectTripFile } from "../io/parquet/inspect_trip_file.ts";
-import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
-import { LoadCursor } from "./_load_cursor.ts";
+import { EncodedStream } from "./_encoded_stream.ts";
 import { REJECTED_COLUMNS, TRIP_COLUMNS } from "./_trip_lines.ts";
 
 /** Options of {@linkcode ingestFile}. */
@@ -71,49 +69,63 @@ export async function ingestFile(
   const started = new Date();
   const info = await inspectTripFile(path, { tripType: options.tripType });
   const period = options.period ?? periodFromFileName(info.sourceFile);
-  const state = createCurationState({ period, expectedRows: info.rows });
-  const fileSha256 = await _sha256(path, info.sourceFile);
+  if (period !== undefined) monthIndexOfPeriod(period);
   const tripType = info.tripType;
   let done = 0;
-  const onRows = (rows: number) => {
+  using stream = new EncodedStream({
+    path,
+    tripType,
+    period,
+    expectedRows: info.rows,
+    sourceFileBytes: new TextEncoder().encode(_copyEscape(info.sourceFile)),
+  }, (rows) => {
     done += rows;
     options.progress?.(done, info.rows);
-  };
-  const sourceFileBytes = new TextEncoder().encode(_copyEscape(info.sourceFile));
-  const batches = readTripBatches(path, { tripType });
-  const cursor = new LoadCursor(batches, state, sourceFileBytes, onRows);
-  await store.transaction(async (tx) => {
+  });
+  // Hashed while the worker starts decoding.
+  const fileSha256 = await _sha256(path, info.sourceFile);
+  const totals = await store.transaction(async (tx) => {
     await _deleteScope(tx, { tripType, period, sourceFile: info.sourceFile });
-    while (!cursor.done || cursor.rejectedLines.pos > 0 || cursor.trips.pos > 0) {
-      await tx.copyIn("trips", TRIP_COLUMNS, cursor.tripChunks());
-      await tx.copyIn("rejected_trips", REJECTED_COLUMNS, cursor.rejectedChunks());
+    let message = await stream.next();
+    while (message.kind !== "done") {
+      const kind = message.kind;
+      const run = async function* (): AsyncGenerator<string> {
+        while (message.kind === kind) {
+          yield message.chunk;
+          message = await stream.next();
+        }
+      };
+      if (kind === "trips") await tx.copyIn("trips", TRIP_COLUMNS, run());
+      else await tx.copyIn("rejected_trips", REJECTED_COLUMNS, run());
     }
     await tx.query(
       `insert into load_audit (path, source_file, file_sha256, period, trip_type, rows_read,
          accepted, rejected, started_at, finished_at)
-       values ('batch', $1, $2, $3::date, $4, $5, $6, $7::text::jsonb, $8::timestamptz, clock_timestamp())`,
+       values ('batch', $1, $2, $3::date, $4, $5, $6, $7::text::jsonb, $8::timestamptz,
+         clock_timestamp())`,
       [
         info.sourceFile,
         fileSha256,
         period === undefined ? null : `${period}-01`,
         tripType,
-        cursor.rowsRead,
-        cursor.accepted,
-        JSON.stringify(cursor.rejected),
+        message.rowsRead,
+        message.accepted,
+        JSON.stringify(message.rejected),
         started.toISOString(),
       ],
     );
+    return message;
   });
   const seconds = (Date.now() - started.getTime()) / 1000;
   return {
     file: info.sourceFile,
     period: period ?? null,
     tripType,
-    rowsRead: cursor.rowsRead,
-    accepted: cursor.accepted,
-    rejected: cursor.rejected,
+    rowsRead: totals.rowsRead,
+    accepted: totals.accepted,
+    rejected: totals.rejected,
     seconds,
-    rowsPerSecond: seconds > 0 ? Math.round(cursor.rowsRead / seconds) : 0,
+    rowsPerSecond: seconds > 0 ? Math.round(totals.rowsRead / seconds) : 0,
   };
 }
 

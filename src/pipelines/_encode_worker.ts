@@ -1,0 +1,70 @@
+/**
+ * Worker half of the batch ingest: reads, curates and encodes COPY text off
+ * the main thread, so the main thread only feeds PostgreSQL and the server
+ * never waits while a row group is decoded. Chunks flow under credit-based
+ * backpressure (at most {@linkcode ENCODE_CREDITS} unconsumed chunks), so
+ * memory stays bounded by a row group plus a few chunks.
+ *
+ * @module
+ */
+import { createCurationState } from "../domain/curation/curate_batch.ts";
+import { ChillFlowError } from "../errors.ts";
+import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
+import type { EncodeMessage, EncodeRequest } from "./_encoded_stream.ts";
+import { LoadCursor } from "./_load_cursor.ts";
+
+const scope = self as unknown as {
+  postMessage(message: EncodeMessage): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+};
+
+let credits = 0;
+let wake: (() => void) | undefined;
+
+scope.onmessage = (event: MessageEvent<EncodeRequest | { kind: "credit" }>) => {
+  const message = event.data;
+  if (message.kind === "credit") {
+    credits++;
+    wake?.();
+    return;
+  }
+  credits = message.credits;
+  _encode(message).catch((error: unknown) => {
+    scope.postMessage({
+      kind: "error",
+      code: error instanceof ChillFlowError ? error.code : undefined,
+      message: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+  });
+};
+
+async function _encode(request: EncodeRequest): Promise<void> {
+  const state = createCurationState({
+    period: request.period,
+    expectedRows: request.expectedRows,
+  });
+  const batches = readTripBatches(request.path, { tripType: request.tripType });
+  const cursor = new LoadCursor(
+    batches,
+    state,
+    request.sourceFileBytes,
+    (rows) => scope.postMessage({ kind: "progress", rows }),
+  );
+  while (!cursor.done) {
+    for await (const chunk of cursor.tripChunks()) await _send("trips", chunk);
+    for await (const chunk of cursor.rejectedChunks()) await _send("rejected", chunk);
+  }
+  scope.postMessage({
+    kind: "done",
+    rowsRead: cursor.rowsRead,
+    accepted: cursor.accepted,
+    rejected: cursor.rejected,
+  });
+}
+
+async function _send(kind: "trips" | "rejected", chunk: string): Promise<void> {
+  while (credits === 0) await new Promise<void>((resolve) => wake = resolve);
+  credits--;
+  scope.postMessage({ kind, chunk });
+}
