@@ -15,7 +15,7 @@ import {
   type TripEvent,
   type TripEventType,
 } from "../../../schemas/trip_event.ts";
-import { type CompleteEvents, eventsToTrip } from "../events/events_to_trip.ts";
+import { type CompleteEvents, mismatchedKeys, rowOfEvents } from "../events/events_to_trip.ts";
 import { fromNaiveIso } from "../events/naive_time.ts";
 
 /** The events received so far for one trip. */
@@ -138,14 +138,29 @@ export class TripAssembler {
     return this.#tryComplete(partial);
   }
 
-  /** Completed trips since the last call, in completion order. */
+  /**
+   * Completed trips since the last call, in completion order. Their rows'
+   * keys are recomputed here, in bulk: a trip whose row does not hash to its
+   * key moves to {@linkcode TripAssembler.takeInvalid} instead.
+   */
   takeCompleted(): CompletedTrip[] {
     const completed = this.#completed;
     this.#completed = [];
-    return completed;
+    const bad = new Set(
+      mismatchedKeys(completed.map((t) => t.row), completed.map((t) => t.trip_key)),
+    );
+    if (bad.size === 0) return completed;
+    for (const i of bad) {
+      const trip = completed[i]!;
+      const error = new TypeError(
+        `Cannot assemble trip "${trip.trip_key}": its events rebuild a row with another key`,
+      );
+      this.#invalid.push(_invalid(trip.trip_key, error, trip.events));
+    }
+    return completed.filter((_, i) => !bad.has(i));
   }
 
-  /** Invalid trips since the last call. */
+  /** Invalid trips since the last call (call after {@linkcode TripAssembler.takeCompleted}). */
   takeInvalid(): InvalidTrip[] {
     const invalid = this.#invalid;
     this.#invalid = [];
@@ -192,7 +207,7 @@ export class TripAssembler {
     try {
       this.#completed.push({
         trip_key: partial.trip_key,
-        row: eventsToTrip(events),
+        row: rowOfEvents(events),
         period: trip_started.period,
         source_file: trip_started.source_file,
         events,
@@ -200,15 +215,15 @@ export class TripAssembler {
       });
       return "completed";
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.#invalid.push({
-        trip_key: partial.trip_key,
-        error: message,
-        events: [...Object.values(events)],
-      });
+      this.#invalid.push(_invalid(partial.trip_key, error, events));
       return "invalid";
     }
   }
+}
+
+function _invalid(tripKey: string, error: unknown, events: CompleteEvents): InvalidTrip {
+  const message = error instanceof Error ? error.message : String(error);
+  return { trip_key: tripKey, error: message, events: [...Object.values(events)] };
 }
 
 /**

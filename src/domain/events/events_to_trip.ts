@@ -4,13 +4,14 @@
  *
  * @module
  */
-import type { RawTrip } from "../../../schemas/raw_trip.ts";
+import { type RawTrip, TRIP_TYPES } from "../../../schemas/raw_trip.ts";
 import type {
   PaymentProcessedEvent,
   TripEndedEvent,
   TripStartedEvent,
 } from "../../../schemas/trip_event.ts";
-import { tripKey } from "../curation/trip_key.ts";
+import { keyHex, tripKey, tripKeyDigests } from "../curation/trip_key.ts";
+import { batchFromRows } from "../raw_trip_batch.ts";
 import { fromNaiveIso } from "./naive_time.ts";
 
 /** One event of each type, all of the same trip. */
@@ -21,7 +22,8 @@ export interface CompleteEvents {
 }
 
 /**
- * The raw row the events were made of.
+ * The raw row the events were made of, and proof it is the same row: its
+ * recomputed `trip_key` must equal the events'.
  *
  * @throws {TypeError} When the events belong to different trips, or when the
  * rebuilt row's `trip_key` differs from the events' (a tampered or lossy event).
@@ -31,12 +33,34 @@ export interface CompleteEvents {
  * ```
  */
 export function eventsToTrip(events: CompleteEvents): RawTrip {
+  const row = rowOfEvents(events);
+  const key = events.trip_started.trip_key;
+  const rebuilt = tripKey(row);
+  if (rebuilt !== key) {
+    throw new TypeError(
+      `Cannot assemble trip "${key}": its events rebuild a row keyed "${rebuilt}"`,
+    );
+  }
+  return row;
+}
+
+/**
+ * The raw row the events were made of, without the key check (callers check
+ * keys in bulk with {@linkcode mismatchedKeys}).
+ *
+ * @throws {TypeError} When the events belong to different trips.
+ * @example
+ * ```ts ignore
+ * const row = rowOfEvents({ trip_started, trip_ended, payment_processed });
+ * ```
+ */
+export function rowOfEvents(events: CompleteEvents): RawTrip {
   const { trip_started: started, trip_ended: ended, payment_processed: paid } = events;
   const key = started.trip_key;
   if (ended.trip_key !== key || paid.trip_key !== key) {
     throw new TypeError(`Cannot assemble trip "${key}": its events belong to different trips`);
   }
-  const row: RawTrip = {
+  return {
     trip_type: started.trip_type,
     vendor_id: started.data.vendor_id,
     pickup_ts: fromNaiveIso(started.data.pickup_ts),
@@ -61,11 +85,27 @@ export function eventsToTrip(events: CompleteEvents): RawTrip {
     ehail_fee: paid.data.ehail_fee,
     trip_type_code: started.data.trip_type_code,
   };
-  const rebuilt = tripKey(row);
-  if (rebuilt !== key) {
-    throw new TypeError(
-      `Cannot assemble trip "${key}": its events rebuild a row keyed "${rebuilt}"`,
-    );
+}
+
+/**
+ * Positions of the rows whose recomputed `trip_key` differs from `keys[i]`,
+ * hashing all rows of a type in one columnar pass.
+ *
+ * @example
+ * ```ts ignore
+ * const bad = mismatchedKeys(rows, keys); // [] when every row round-trips
+ * ```
+ */
+export function mismatchedKeys(rows: readonly RawTrip[], keys: readonly string[]): number[] {
+  const bad: number[] = [];
+  for (const tripType of TRIP_TYPES) {
+    const at = rows.flatMap((row, i) => row.trip_type === tripType ? [i] : []);
+    if (at.length === 0) continue;
+    const batch = batchFromRows(at.map((i) => rows[i]!), { tripType, sourceFile: "" });
+    const digests = tripKeyDigests(batch);
+    at.forEach((i, j) => {
+      if (keyHex(digests, j) !== keys[i]) bad.push(i);
+    });
   }
-  return row;
+  return bad.sort((a, b) => a - b);
 }

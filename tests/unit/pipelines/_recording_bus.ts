@@ -47,16 +47,14 @@ export class RecordingBus implements Bus {
           if (held === undefined) continue;
           for (let p = 0; p < held.partitions && !stopping; p++) {
             const id = `${options.group}/${topic}/${p}`;
-            const all = held.messages
-              .map((m, offset) => ({ m, offset }))
-              .filter(({ m }) => _partition(m.key, held.partitions) === p);
+            const all = this.#partitioned(topic, held.messages, held.partitions)[p]!;
             const from = this.committed.get(id) ?? 0;
             const slice = all.slice(from, from + this.batchSize);
             if (slice.length === 0) continue;
             const batch: DeliveryBatch = {
               topic,
               partition: p,
-              messages: slice.map(({ m }, i) => ({
+              messages: slice.map((m, i) => ({
                 topic,
                 partition: p,
                 offset: String(from + i),
@@ -79,6 +77,26 @@ export class RecordingBus implements Bus {
       },
       done,
     });
+  }
+
+  #split = new Map<string, { seen: number; parts: OutgoingMessage[][] }>();
+
+  /** Messages per partition, extended as the topic grows. */
+  #partitioned(
+    topic: string,
+    messages: OutgoingMessage[],
+    partitions: number,
+  ): OutgoingMessage[][] {
+    let split = this.#split.get(topic);
+    if (split === undefined) {
+      split = { seen: 0, parts: Array.from({ length: partitions }, () => []) };
+      this.#split.set(topic, split);
+    }
+    for (; split.seen < messages.length; split.seen++) {
+      const m = messages[split.seen]!;
+      split.parts[_partition(m.key, partitions)]!.push(m);
+    }
+    return split.parts;
   }
 
   deleteTopics(topics: readonly string[]): Promise<void> {

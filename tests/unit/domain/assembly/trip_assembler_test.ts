@@ -114,9 +114,12 @@ Deno.test("TripAssembler reports events that rebuild a row with another key as i
     ...paid!,
     data: { ...(paid!.data as object), total_amount: 999 },
   } as TripEvent;
-  assert.equal(assembler.add(tampered), "invalid");
+  assert.equal(assembler.add(tampered), "completed");
   assert.deepEqual(assembler.takeCompleted(), []);
   const [invalid] = assembler.takeInvalid();
   assert.equal(invalid!.events.length, 3);
-  assert.match(invalid!.error, /rebuild a row keyed/);
+  assert.match(invalid!.error, /rebuild a row with another key/);
+  const [s2, e2] = eventsOf(5);
+  assert.equal(assembler.add(s2!), "pending");
+  assert.equal(assembler.add({ ...e2!, trip_key: "f".repeat(32) } as TripEvent), "pending");
 });

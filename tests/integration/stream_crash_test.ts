@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { produceEvents } from "../../src/pipelines/produce_events.ts";
+import { GREEN_2024_01 } from "../_support/fixtures.ts";
+import {
+  assertSameAsBatch,
+  count,
+  finish,
+  loadBatch,
+  openWorld,
+  spawnAssembler,
+} from "./_stream_support.ts";
+
+Deno.test("integration: kill -9 of the assembler three times mid-replay still ends as a clean run", async () => {
+  const world = await openWorld("crash");
+  try {
+    await loadBatch(world);
+    await produceEvents(world.bus, GREEN_2024_01, {
+      topicPrefix: world.topicPrefix,
+      duplicateRate: 0.02,
+      shuffleWindowMs: 60_000,
+      seed: 3,
+    });
+    const progress: number[] = [];
+    for (let kill = 0; kill < 3; kill++) {
+      const child = spawnAssembler(world, ["--until-idle", "--idle-ms", "4000"]);
+      // Random moments after the group join (a few seconds), while batches commit.
+      await new Promise((resolve) => setTimeout(resolve, 4_000 + Math.random() * 4_000));
+      child.kill("SIGKILL");
+      const result = await finish(child);
+      assert.equal(result.signal, "SIGKILL", result.stderr);
+      progress.push(await count(world, "trips"));
+    }
+    const last = await finish(spawnAssembler(world, ["--until-idle", "--idle-ms", "4000"]));
+    assert.equal(last.code, 0, last.stderr);
+    assert.ok(progress.some((n) => n > 0 && n < 55_913), `progress between kills: ${progress}`);
+    await assertSameAsBatch(world);
+    assert.equal(await count(world, "incomplete_trips"), 0);
+  } finally {
+    await world.close();
+  }
+});
