@@ -40,3 +40,25 @@ export const TEXT_RESULT_OIDS: readonly number[] = [20, 1082, 1114, 1184, 1700];
 export function serializeParam(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
 }
+
+/**
+ * Serializes a `json`/`jsonb` parameter the way PGlite does, for both
+ * adapters: a string is taken as JSON text already, anything else goes
+ * through `JSON.stringify` (bigints as strings).
+ *
+ * @param value A non-null parameter value.
+ * @returns JSON text.
+ *
+ * @example
+ * ```ts
+ * import { serializeJsonParam } from "./text_results.ts";
+ * import assert from "node:assert";
+ * assert.equal(serializeJsonParam('[{"z":1}]'), '[{"z":1}]');
+ * assert.equal(serializeJsonParam({ n: 2n }), '{"n":"2"}');
+ * ```
+ */
+export function serializeJsonParam(value: unknown): string {
+  return typeof value === "string"
+    ? value
+    : JSON.stringify(value, (_key, v) => typeof v === "bigint" ? v.toString() : v);
+}

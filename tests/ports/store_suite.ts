@@ -103,6 +103,7 @@ const EXPECTED_INDEXES = [
   "schema_migrations_pkey",
   "trips_period_type_idx",
   "trips_pkey",
+  "trips_zone_hour_idx",
   "zone_hourly_kpis_period_idx",
   "zone_hourly_kpis_pkey",
   "zones_pkey",
@@ -357,6 +358,22 @@ export function storeSuite(name: string, openStore: OpenStore): void {
         flag: true,
         nothing: null,
         n: "1",
+      }]);
+    });
+  });
+
+  Deno.test(`${name} query() takes a json parameter as JSON text or as a value`, async () => {
+    await withStores(1, async ([store]) => {
+      const rows = await store.query(
+        `select $1::jsonb as from_text, $2::jsonb as from_value, $3::json as scalar,
+                (select count(*)::int from jsonb_array_elements($1::jsonb)) as n`,
+        ['[{"z": 1}, {"z": 2}]', [{ z: 1 }, { z: 2 }], '"just text"'],
+      );
+      assert.deepEqual(rows, [{
+        from_text: [{ z: 1 }, { z: 2 }],
+        from_value: [{ z: 1 }, { z: 2 }],
+        scalar: "just text",
+        n: 2,
       }]);
     });
   });

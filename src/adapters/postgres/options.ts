@@ -5,7 +5,7 @@
  */
 
 import type postgres from "postgres";
-import { serializeParam, TEXT_RESULT_OIDS } from "../../store/text_results.ts";
+import { serializeJsonParam, serializeParam, TEXT_RESULT_OIDS } from "../../store/text_results.ts";
 
 /** Options of `PostgresStore.open()`. */
 export interface PostgresStoreOptions {
@@ -55,6 +55,13 @@ export function clientOptions(
         from: [...TEXT_RESULT_OIDS],
         serialize: serializeParam,
         parse: (raw: string) => raw,
+      },
+      // postgres.js would stringify a JSON text parameter again (a JSON string scalar).
+      chillflowJson: {
+        to: 3802,
+        from: [114, 3802],
+        serialize: serializeJsonParam,
+        parse: (raw: string) => JSON.parse(raw),
       },
     },
   };
