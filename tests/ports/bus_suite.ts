@@ -141,6 +141,24 @@ export function busSuite(
     assert.deepEqual(b.all.map(_seq), [3]);
   });
 
+  test("a new group with fromBeginning: false starts at the end", async (s) => {
+    const bus = await s.open();
+    const topic = await s.topic(bus, 2);
+    await bus.publish(topic, _messages(4, 0, 3));
+    const got = s.collector();
+    const group = testName("g");
+    await s.subscribe(bus, {
+      group,
+      topics: [topic],
+      fromBeginning: false,
+      handleBatch: got.handle,
+    });
+    await bus.publish(topic, _messages(4, 3, 1));
+    await s.waitFor(() => got.all.length >= 4, "the 4 messages published after subscribing");
+    await s.settle();
+    assert.deepEqual(got.all.map(_seq), [3, 3, 3, 3]);
+  });
+
   test("two members of one group share the partitions", async (s) => {
     const [one, two] = [await s.open(), await s.open()];
     const topic = await s.topic(one, 4);

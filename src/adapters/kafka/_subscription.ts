@@ -35,11 +35,26 @@ export class KafkaSubscription implements Subscription {
     });
   }
 
-  /** Connects, subscribes and resolves once the member has joined the group. */
+  /**
+   * Connects, subscribes and resolves once the member has joined the group
+   * and, when it starts at the end, has fetched once: kafkajs resolves "the
+   * end" lazily in the first fetch, and messages published before that would
+   * be skipped.
+   */
   async start(): Promise<void> {
-    const { GROUP_JOIN, CRASH } = this.#consumer.events;
+    const { GROUP_JOIN, CRASH, FETCH } = this.#consumer.events;
+    const fromEnd = this.#options.fromBeginning === false;
     const joined = new Promise<void>((resolve, reject) => {
-      this.#consumer.on(GROUP_JOIN, () => resolve());
+      let hasJoined = false;
+      this.#consumer.on(GROUP_JOIN, () => {
+        hasJoined = true;
+        if (!fromEnd) resolve();
+      });
+      const stopWatching = this.#consumer.on(FETCH, () => {
+        if (!hasJoined) return;
+        stopWatching();
+        resolve();
+      });
       this.#consumer.on(CRASH, ({ payload }) => {
         // kafkajs restarts the member itself after retriable errors.
         if (payload.restart) return;
