@@ -107,7 +107,7 @@ export async function writeCompleted(
     const hour = Math.floor(row.pickup_ts! / 3_600_000) * 3_600_000;
     pairs.set(`${row.pu_location_id}@${hour}`, { zoneId: row.pu_location_id!, hourTs: hour });
   }
-  await recomputeHourKpis(_jsonTextParams(tx), [...pairs.values()]);
+  await recomputeHourKpis(tx, [...pairs.values()]);
 }
 
 /** Writes expired partial trips to `incomplete_trips` (replacing what an earlier expiry wrote). */
@@ -180,19 +180,4 @@ function _copyEscape(text: string): string {
     /[\\\t\n\r]/g,
     (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!,
   );
-}
-
-/**
- * postgres.js encodes a string bound to a `$1::jsonb` placeholder as a JSON
- * string scalar; `recomputeHourKpis` binds its pairs that way, so on
- * PostgresStore it fails ("cannot call jsonb_to_recordset on a non-array").
- * Binding as text first works on both adapters. Remove once kpi_sql.ts casts
- * `$1::text::jsonb` itself.
- */
-function _jsonTextParams(tx: SqlClient): SqlClient {
-  return {
-    query: (sql, params) => tx.query(sql.replaceAll("$1::jsonb", "$1::text::jsonb"), params),
-    exec: (sql) => tx.exec(sql),
-    copyIn: (table, columns, chunks) => tx.copyIn(table, columns, chunks),
-  };
 }

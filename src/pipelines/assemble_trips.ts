@@ -160,7 +160,11 @@ export async function assembleTrips(
       for (const partial of await expiredPartials(tx, keys)) assembler.load(partial);
       assembler.markDone(await storedTripKeys(tx, keys));
       let duplicates = 0;
-      for (const event of events) if (assembler.add(event) === "duplicate") duplicates++;
+      for (const event of events) {
+        const outcome = assembler.add(event);
+        // "done": a copy of an event of a trip already stored.
+        if (outcome === "duplicate" || outcome === "done") duplicates++;
+      }
       const completed = assembler.takeCompleted();
       const batchKeys = new Set(keys);
       due = (await partials.due(p, assembler.expiryCutoff, EXPIRE_PER_BATCH))
