@@ -49,12 +49,15 @@ async function ensureSynthFile(): Promise<void> {
     if ((await inspectTripFile(FILE)).rows === ROWS) return;
   } catch { /* missing or unreadable: write it */ }
   log(`synthesizing ${ROWS} rows into ${FILE} ...`);
+  // The synth task may read only data/ and bench/out/.
+  const like = `bench/out/${LIKE.split("/").at(-1)}`;
+  await Deno.copyFile(LIKE, like);
   await run(Deno.execPath(), [
     "task",
     "-q",
     "synth",
     "--like",
-    LIKE,
+    like,
     "--rows",
     String(ROWS),
     "--period",

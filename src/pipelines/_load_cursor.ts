@@ -18,12 +18,24 @@ import { writeRejectedLine, writeTripLine } from "./_trip_lines.ts";
 /** Rejected lines held back before the `trips` COPY pauses to flush them. */
 const REJECTED_FLUSH_BYTES = 8 << 20;
 
+/**
+ * One pass over a file's batches: curates each batch and encodes accepted
+ * rows as `trips` lines and rejected rows as `rejected_trips` lines. Pull
+ * {@linkcode LoadCursor.tripChunks} then {@linkcode LoadCursor.rejectedChunks}
+ * until {@linkcode LoadCursor.done}.
+ */
 export class LoadCursor {
+  /** Pending `trips` lines. */
   readonly trips: CopyBuffer = new CopyBuffer();
+  /** Pending `rejected_trips` lines. */
   readonly rejectedLines: CopyBuffer = new CopyBuffer();
+  /** Rows curated so far. */
   rowsRead = 0;
+  /** Rows accepted so far. */
   accepted = 0;
+  /** Rows rejected so far, per reason. */
   readonly rejected: ReasonCounts = zeroReasonCounts();
+  /** Whether the file has no more batches. */
   done = false;
   #batches: AsyncIterator<RawTripBatch>;
   #state: CurationState;
