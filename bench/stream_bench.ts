@@ -1,0 +1,309 @@
+/**
+ * Stream replay benchmark (markdown on stdout, progress on stderr), all on
+ * the same broker and PostgreSQL in one run:
+ *
+ * 1. a synthesized yellow month (default 3,000,000 rows, ~9 M events;
+ *    `deno task synth`, under the git-ignored bench/out/stream/);
+ * 2. our producer (`produceEvents` over `KafkaBus`, kafkajs): read, curate,
+ *    sort by event time, publish; events/s over the whole run;
+ * 3. the same producer pipeline over `@platformatic/kafka` (used only here);
+ * 4. Kafka's own `org.apache.kafka.tools.ProducerPerformance` (the kafka-tools
+ *    jar that `deno task services:up` fetched) with the same number of records,
+ *    the same mean record size, `acks=all` and no compression;
+ * 5. end to end: `deno task assemble` as a subprocess (its declared
+ *    permissions, Redis cache) consuming while our producer publishes into
+ *    PostgreSQL; events/s from the first publish to the last trip committed,
+ *    and the lag after the producer finished.
+ *
+ *   deno run -A bench/stream_bench.ts [rows]
+ *
+ * @module
+ */
+import { ProduceAcks, Producer, stringSerializers } from "@platformatic/kafka";
+import { KafkaBus } from "../src/adapters/kafka/bus.ts";
+import { inspectTripFile } from "../src/io/parquet/inspect_trip_file.ts";
+import type { Bus, OutgoingMessage } from "../src/ports/bus.ts";
+import { produceEvents, type ProduceSummary } from "../src/pipelines/produce_events.ts";
+import { streamTopics } from "../src/pipelines/stream_topics.ts";
+
+const ROWS = Number(Deno.args[0] ?? 3_000_000);
+const URL = Deno.env.get("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
+const BROKERS = (Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:19092").split(",");
+const REDIS = Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379";
+const FILE = "bench/out/stream/yellow_tripdata_2025-02.parquet";
+const LIKE = "tests/fixtures/tlc/yellow_tripdata_sample.parquet";
+const CACHE = `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/chillflow`;
+const suffix = crypto.randomUUID().slice(0, 8);
+const log = (line: string) => console.error(`stream_bench: ${line}`);
+const decoder = new TextDecoder();
+
+async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
+  if (out.code !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} failed (${out.code}): ${decoder.decode(out.stderr)}`);
+  }
+  return { stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+async function ensureSynthFile(): Promise<void> {
+  try {
+    if ((await inspectTripFile(FILE)).rows === ROWS) return;
+  } catch { /* missing or unreadable: write it */ }
+  log(`synthesizing ${ROWS} rows into ${FILE} ...`);
+  await Deno.mkdir("bench/out/stream", { recursive: true });
+  // The synth task may read data/ and bench/out/ only.
+  const like = `bench/out/${LIKE.split("/").at(-1)}`;
+  await Deno.copyFile(LIKE, like);
+  await run(Deno.execPath(), [
+    "task",
+    "-q",
+    "synth",
+    "--like",
+    like,
+    "--rows",
+    String(ROWS),
+    "--period",
+    "2025-02",
+    "--out",
+    FILE,
+  ]);
+}
+
+/** A publish-only Bus over @platformatic/kafka, so the same producer pipeline runs on it. */
+class PlatformaticBus implements Bus {
+  readonly kind = "kafka" as const;
+  #admin: KafkaBus;
+  #producer = new Producer({
+    clientId: "chillflow-bench",
+    bootstrapBrokers: BROKERS,
+    serializers: stringSerializers,
+    idempotent: true,
+  });
+
+  constructor(admin: KafkaBus) {
+    this.#admin = admin;
+  }
+  ensureTopic(topic: string, partitions: number): Promise<void> {
+    return this.#admin.ensureTopic(topic, partitions);
+  }
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 5_000) {
+      await this.#producer.send({
+        acks: ProduceAcks.ALL,
+        messages: messages.slice(i, i + 5_000).map((m) => ({
+          topic,
+          key: m.key,
+          value: typeof m.value === "string" ? m.value : decoder.decode(m.value),
+        })),
+      });
+    }
+  }
+  subscribe(): never {
+    throw new Error("PlatformaticBus only publishes");
+  }
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return this.#admin.deleteTopics(topics);
+  }
+  close(): Promise<void> {
+    return this.#producer.close();
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Mean record size of the events: what ProducerPerformance is told to send. */
+function meanEventBytes(summary: ProduceSummary, bytes: number): number {
+  return Math.round(bytes / summary.events);
+}
+
+/** Counts the bytes of published event values on the way through. */
+class CountingBus implements Bus {
+  readonly kind = "kafka" as const;
+  bytes = 0;
+  constructor(readonly inner: Bus, readonly eventsTopic: string) {}
+  ensureTopic(t: string, p: number): Promise<void> {
+    return this.inner.ensureTopic(t, p);
+  }
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (topic === this.eventsTopic) {
+      for (const m of messages) {
+        this.bytes += typeof m.value === "string" ? m.value.length : m.value.length;
+      }
+    }
+    return this.inner.publish(topic, messages);
+  }
+  subscribe(): never {
+    throw new Error("publish only");
+  }
+  deleteTopics(t: readonly string[]): Promise<void> {
+    return this.inner.deleteTopics(t);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+async function javaProducerPerformance(topic: string, records: number, size: number) {
+  const libs = `${CACHE}/kafka-4.4.0/libs`;
+  const { stdout } = await run("java", [
+    "-Xmx512m",
+    "-cp",
+    `${libs}/*`,
+    "org.apache.kafka.tools.ProducerPerformance",
+    "--topic",
+    topic,
+    "--num-records",
+    String(records),
+    "--record-size",
+    String(size),
+    "--throughput",
+    "-1",
+    "--producer-props",
+    `bootstrap.servers=${BROKERS.join(",")}`,
+    "acks=all",
+    "compression.type=none",
+  ]);
+  const last = stdout.trim().split("\n").at(-1)!;
+  const rate = Number(/([\d.]+) records\/sec/.exec(last)?.[1]);
+  return { rate, line: last };
+}
+
+const IDLE_MS = 15_000;
+
+/** Starts `deno task assemble` (its declared permissions) on a topic prefix and schema. */
+function assemble(prefix: string, target: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write=.chillflow",
+      "--allow-env",
+      "--allow-net=127.0.0.1,localhost",
+      "tasks/assemble.ts",
+      "--schema",
+      target,
+      "--topic-prefix",
+      prefix,
+      "--group",
+      `${target}_g`,
+      "--until-idle",
+      "--idle-ms",
+      String(IDLE_MS),
+      "--json",
+    ],
+    env: { DATABASE_URL: URL, KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: REDIS },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  schemas.push(target);
+  const output = child.output();
+  return {
+    exited: output,
+    async summary() {
+      const out = await output;
+      if (out.code !== 0) throw new Error(`assemble failed: ${decoder.decode(out.stderr)}`);
+      return JSON.parse(decoder.decode(out.stdout).trim().split("\n").at(-1)!) as {
+        completed: number;
+        seconds: number;
+      };
+    },
+  };
+}
+
+const schemas: string[] = [];
+const bus = await KafkaBus.open({ brokers: BROKERS, compression: "none" });
+const prefixes = ["ours", "plat", "java", "e2e"].map((p) => `cf_bench_${p}_${suffix}_`);
+const schema = `cf_bench_stream_${suffix}`;
+try {
+  await ensureSynthFile();
+  log("our producer (kafkajs) ...");
+  const counting = new CountingBus(bus, `${prefixes[0]}trip-events`);
+  const ours = await produceEvents(counting, FILE, { topicPrefix: prefixes[0] });
+  const size = meanEventBytes(ours, counting.bytes);
+  log(`  ${ours.events} events, ${ours.eventsPerSecond}/s, mean ${size} B`);
+
+  log("same pipeline over @platformatic/kafka ...");
+  const platBus = new PlatformaticBus(bus);
+  const plat = await produceEvents(platBus, FILE, { topicPrefix: prefixes[1] });
+  await platBus.close();
+  log(`  ${plat.eventsPerSecond}/s`);
+
+  log("Kafka ProducerPerformance (Java) ...");
+  await bus.ensureTopic(`${prefixes[2]}trip-events`, 6);
+  const java = await javaProducerPerformance(`${prefixes[2]}trip-events`, ours.events, size);
+  log(`  ${java.line}`);
+
+  log("assemble from the backlog (our producer's topic) ...");
+  const drain = await assemble(prefixes[0]!, `${schema}_drain`);
+  await drain.exited;
+  const drained = await drain.summary();
+  if (drained.completed !== ours.accepted) {
+    throw new Error(`backlog run assembled ${drained.completed} of ${ours.accepted} trips`);
+  }
+  // Its seconds include the group join; the idle wait at the end is not work.
+  const drainRate = Math.round(ours.events / (drained.seconds - IDLE_MS / 1000));
+
+  log("end to end: assemble subprocess while producing ...");
+  const topics = streamTopics(prefixes[3]);
+  for (const t of [topics.events, topics.rejects, topics.dlq]) await bus.ensureTopic(t, 6);
+  const live = await assemble(prefixes[3]!, schema);
+  await new Promise((resolve) => setTimeout(resolve, 4_000)); // group join
+  const start = performance.now();
+  const e2eProduce = await produceEvents(bus, FILE, { topicPrefix: prefixes[3] });
+  const producedAt = performance.now();
+  await live.exited;
+  const doneAt = performance.now() - IDLE_MS;
+  const assembled = await live.summary();
+  if (assembled.completed !== e2eProduce.accepted) {
+    throw new Error(`live run assembled ${assembled.completed} of ${e2eProduce.accepted} trips`);
+  }
+  const e2eSeconds = (doneAt - start) / 1000;
+  const e2eRate = Math.round(e2eProduce.events / e2eSeconds);
+  const lagSeconds = Math.max(0, (doneAt - producedAt) / 1000);
+
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  console.log([
+    `Synthesized month: ${ROWS.toLocaleString("en")} rows -> ${
+      ours.events.toLocaleString("en")
+    } events ` +
+    `(mean ${size} B); broker ${BROKERS.join(",")}, acks=all, no compression, 6 partitions.`,
+    "",
+    "| producer | events/s | vs Java |",
+    "|---|---:|---:|",
+    `| Kafka ProducerPerformance (Java, ${size} B records) | ${Math.round(java.rate)} | 1.00 |`,
+    `| ChillFlow produce (kafkajs; incl. read, curate, sort) | ${ours.eventsPerSecond} | ${
+      ratio(ours.eventsPerSecond, java.rate)
+    } |`,
+    `| ChillFlow produce (@platformatic/kafka; same pipeline) | ${plat.eventsPerSecond} | ${
+      ratio(plat.eventsPerSecond, java.rate)
+    } |`,
+    "",
+    "| end to end (produce -> Kafka -> assemble -> PostgreSQL) | value |",
+    "|---|---:|",
+    `| events | ${e2eProduce.events} |`,
+    `| trips completed | ${assembled.completed} |`,
+    `| live: events/s (producer start to last commit; bounded by the producer) | ${e2eRate} |`,
+    `| backlog: assembler events/s (6 partitions already full) | ${drainRate} |`,
+    `| assembler lag after the producer finished | ${lagSeconds.toFixed(1)} s |`,
+    "",
+    `Targets: producer >= 0.5 x Java (${
+      ratio(ours.eventsPerSecond, java.rate)
+    }); end to end >= 100,000 events/s (${e2eRate}).`,
+  ].join("\n"));
+} finally {
+  const all = prefixes.flatMap((p) => Object.values(streamTopics(p)));
+  await bus.deleteTopics(all).catch(() => {});
+  await bus.close();
+  await run("psql", [URL, "-qc", `drop schema if exists ${schema} cascade`]).catch(() => {});
+  await run("redis-cli", [
+    "-u",
+    REDIS,
+    "del",
+    `chillflow:${schema}:${schema}_g:${prefixes[3]}trip-events:wm`,
+  ])
+    .catch(() => {});
+}
