@@ -318,6 +318,7 @@ export function storeSuite(name: string, openStore: OpenStore): void {
         "select count(*)::int as n, sum(location_id) as total from zones",
       );
       assert.deepEqual(row, { n: 150_000, total: String(150_000 * 150_001 / 2) });
+      assert.equal(await store.copyIn("zones", ZONE_COLUMNS, _lines([])), 0);
     });
   });
 
