@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { CURATION_REASONS, type ReasonCounts } from "../schemas/curation_reason.ts";
-import { connectionOptions, runTask, type TaskDefinition } from "../src/cli/task.ts";
+import { connectionOptions, type Progress, runTask, type TaskDefinition } from "../src/cli/task.ts";
 import { resolveSettings } from "../src/config.ts";
 import { isPeriod } from "../src/domain/curation/period.ts";
 import { zeroReasonCounts } from "../src/domain/curation/reasons.ts";
@@ -49,17 +49,19 @@ export const ingestTask: TaskDefinition<IngestTaskOptions> = {
     await ensureZones(store, ZONES_CSV);
     const files: IngestSummary[] = [];
     for (const path of options.args) {
-      const bar = context.progress(`rows of ${path.split("/").at(-1)}`);
+      // The bar starts with the first rows, once the file's row count is known.
+      let bar: Progress | undefined;
       let last = 0;
       const summary = await ingestFile(store, path, {
         period: options.period,
         tripType: options.tripType,
-        progress: (done) => {
+        progress: (done, total) => {
+          bar ??= context.progress(`rows of ${path.split("/").at(-1)}`, total);
           bar.tick(done - last);
           last = done;
         },
       });
-      bar.done();
+      bar?.done();
       files.push(summary);
     }
     return _totals(files);
