@@ -25,7 +25,10 @@ export class RecordingBus implements Bus {
 
   /** Values of a topic as parsed JSON. */
   json(topic: string): Record<string, unknown>[] {
-    return (this.topics.get(topic)?.messages ?? []).map((m) => JSON.parse(String(m.value)));
+    const decoder = new TextDecoder();
+    return (this.topics.get(topic)?.messages ?? []).map((m) =>
+      JSON.parse(typeof m.value === "string" ? m.value : decoder.decode(m.value))
+    );
   }
 
   /** Committed offsets per group, topic and partition. */
