@@ -33,34 +33,41 @@ export async function lockAssembly(tx: SqlClient): Promise<void> {
   );
 }
 
-/** Keys among `keys` already in `trips`. */
-export async function storedTripKeys(tx: SqlClient, keys: readonly string[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const rows = await tx.query<{ trip_key: string }>(
-    `select trip_key from trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
-    [JSON.stringify(keys)],
-  );
-  return rows.map((row) => row.trip_key);
+/** What the store knows of some trip keys: those already stored, and the expired partials. */
+export interface StoredState {
+  /** Keys already in `trips`. */
+  done: string[];
+  /** Partial trips in `incomplete_trips`. */
+  expired: PartialTrip[];
 }
 
-/** Expired partial trips among `keys`, from `incomplete_trips`. */
-export async function expiredPartials(
-  tx: SqlClient,
-  keys: readonly string[],
-): Promise<PartialTrip[]> {
-  if (keys.length === 0) return [];
-  const rows = await tx.query<{ trip_key: string; events: string; first_ms: number }>(
-    `select trip_key, events::text as events,
-       (extract(epoch from first_event_ts) * 1000)::float8 as first_ms
-     from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
+/** {@linkcode storedTripKeys} and {@linkcode expiredPartials} in one round trip. */
+export async function storedState(tx: SqlClient, keys: readonly string[]): Promise<StoredState> {
+  if (keys.length === 0) return { done: [], expired: [] };
+  const rows = await tx.query<
+    { trip_key: string; events: string | null; first_ms: number | null }
+  >(
+    `with k as (select jsonb_array_elements_text($1::text::jsonb) as trip_key)
+     select t.trip_key, null as events, null::float8 as first_ms
+       from trips t where t.trip_key in (select trip_key from k)
+     union all
+     select i.trip_key, i.events::text, (extract(epoch from i.first_event_ts) * 1000)::float8
+       from incomplete_trips i where i.trip_key in (select trip_key from k)`,
     [JSON.stringify(keys)],
   );
-  return rows.map((row) => ({
-    trip_key: row.trip_key,
-    events: JSON.parse(row.events) as Partial<Record<TripEventType, TripEvent>>,
-    first_event_ms: row.first_ms,
-    expired: true,
-  }));
+  const state: StoredState = { done: [], expired: [] };
+  for (const row of rows) {
+    if (row.events === null) state.done.push(row.trip_key);
+    else {
+      state.expired.push({
+        trip_key: row.trip_key,
+        events: JSON.parse(row.events) as Partial<Record<TripEventType, TripEvent>>,
+        first_event_ms: row.first_ms!,
+        expired: true,
+      });
+    }
+  }
+  return state;
 }
 
 /**
@@ -97,9 +104,10 @@ export async function writeCompleted(
     if (out.pos > 0) yield out.take();
   }
   await tx.copyIn(STAGE, TRIP_COLUMNS, chunks());
-  await tx.query(`insert into trips select * from ${STAGE} on conflict (trip_key) do nothing`);
   await tx.query(
-    `delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
+    `with inserted as (
+       insert into trips select * from ${STAGE} on conflict (trip_key) do nothing returning 1)
+     delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
     [JSON.stringify(trips.map((t) => t.trip_key))],
   );
   const pairs = new Map<string, ZoneHour>();

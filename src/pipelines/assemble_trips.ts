@@ -22,9 +22,8 @@ import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { Cache } from "../ports/cache.ts";
 import type { Store } from "../ports/store.ts";
 import {
-  expiredPartials,
   lockAssembly,
-  storedTripKeys,
+  storedState,
   writeCompleted,
   writeIncomplete,
   writeRejects,
@@ -150,15 +149,17 @@ export async function assembleTrips(
     }
     if (dead.length > 0) await bus.publish(topics.dlq, dead);
     const keys = [...new Set(events.map((e) => e.trip_key))];
-    const cached = await partials.load(keys);
-    const maxEventMs = (await partials.watermarks()).get(p) ?? -Infinity;
+    // Both requests go out on one connection before either answer is awaited.
+    const [cached, watermarks] = await Promise.all([partials.load(keys), partials.watermarks()]);
+    const maxEventMs = watermarks.get(p) ?? -Infinity;
     const assembler = new TripAssembler({ latenessMs, timeoutMs, maxEventMs });
     let due: string[] = [];
     const result = await store.transaction(async (tx) => {
       await lockAssembly(tx);
       for (const partial of cached) assembler.load(partial);
-      for (const partial of await expiredPartials(tx, keys)) assembler.load(partial);
-      assembler.markDone(await storedTripKeys(tx, keys));
+      const stored = await storedState(tx, keys);
+      for (const partial of stored.expired) assembler.load(partial);
+      assembler.markDone(stored.done);
       let duplicates = 0;
       for (const event of events) {
         const outcome = assembler.add(event);
@@ -169,9 +170,12 @@ export async function assembleTrips(
       const batchKeys = new Set(keys);
       due = (await partials.due(p, assembler.expiryCutoff, EXPIRE_PER_BATCH))
         .filter((key) => !batchKeys.has(key));
-      for (const partial of await partials.load(due)) assembler.load(partial);
-      for (const partial of await expiredPartials(tx, due)) assembler.load(partial);
-      assembler.markDone(await storedTripKeys(tx, due));
+      if (due.length > 0) {
+        for (const partial of await partials.load(due)) assembler.load(partial);
+        const dueStored = await storedState(tx, due);
+        for (const partial of dueStored.expired) assembler.load(partial);
+        assembler.markDone(dueStored.done);
+      }
       const expired = assembler.expire();
       await writeCompleted(tx, completed);
       // Every expired trip held: newly expired, and stored ones that got events or
@@ -197,9 +201,12 @@ export async function assembleTrips(
     const live = keys.map((key) => assembler.get(key))
       .filter((partial) => partial !== undefined && !partial.expired);
     const liveKeys = new Set(live.map((partial) => partial!.trip_key));
-    await partials.save(p, live.map((partial) => partial!));
-    await partials.remove(p, [...keys, ...due].filter((key) => !liveKeys.has(key)));
-    await partials.setWatermark(p, assembler.maxEventMs);
+    // Disjoint keys: sent together, answered in order on one connection.
+    await Promise.all([
+      partials.save(p, live.map((partial) => partial!)),
+      partials.remove(p, [...keys, ...due].filter((key) => !liveKeys.has(key))),
+      partials.setWatermark(p, assembler.maxEventMs),
+    ]);
     for (const e of events) seen(e.source_file, e.trip_type, e.period);
     summary.events += events.length;
     summary.completed += result.completed;
@@ -284,8 +291,9 @@ async function _flush(
         await lockAssembly(tx);
         const assembler = new TripAssembler({ latenessMs, timeoutMs });
         for (const partial of cached) assembler.load(partial);
-        for (const partial of await expiredPartials(tx, keys)) assembler.load(partial);
-        assembler.markDone(await storedTripKeys(tx, keys));
+        const stored = await storedState(tx, keys);
+        for (const partial of stored.expired) assembler.load(partial);
+        assembler.markDone(stored.done);
         flushed += assembler.expireAll().length;
         await writeIncomplete(tx, assembler.partials());
       });
