@@ -15,8 +15,8 @@ import { openStore } from "../src/runtime.ts";
 
 const optionsSchema = z.object({
   args: z.array(z.string()).max(0, "takes no arguments"),
-  left: z.string().min(1),
-  right: z.string().min(1),
+  left: z.string({ error: "--left is required" }).min(1),
+  right: z.string({ error: "--right is required" }).min(1),
   period: z.string().refine(isPeriod, "must be YYYY-MM").optional(),
   limit: z.coerce.number().int().min(0).default(5),
   databaseUrl: z.string().optional(),
@@ -33,8 +33,8 @@ export const verifyTask: TaskDefinition<VerifyTaskOptions> = {
   configure: (command: Command) =>
     connectionOptions(
       command
-        .requiredOption("--left <schema>", "first schema (e.g. the batch load)")
-        .requiredOption("--right <schema>", "second schema (e.g. the stream load)")
+        .option("--left <schema>", "first schema, e.g. the batch load (required)")
+        .option("--right <schema>", "second schema, e.g. the stream load (required)")
         .option("--period <YYYY-MM>", "compare only this period")
         .option("--limit <N>", "differing rows shown per table and side", "5"),
       ["store"],

@@ -111,7 +111,6 @@ export async function produceEvents(
     const b = accepted.batches.length;
     accepted.batches.push(batch);
     accepted.keys.push(verdicts.keys);
-    accepted.periodOf.push("");
     const rejects: OutgoingMessage[] = [];
     const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;
     for (let i = 0; i < batch.length; i++) {
