@@ -9,6 +9,21 @@
  * after the commit, update the cache; the bus commits offsets last. Replaying
  * a batch after a crash at any point converges to the same tables.
  *
+ * Decisions the contract leaves open:
+ * - Transactions of one schema take an advisory lock, so two members never
+ *   recompute the same zone-hour (or expire the same trip) from stale snapshots.
+ * - Expiry is per partition: its watermark is the latest event time seen on
+ *   it (kept in the cache) minus the lateness; a partial trip expires when its
+ *   first event is `timeoutMs` behind that. An expired trip that later gets its
+ *   missing events completes and leaves `incomplete_trips`.
+ * - `untilIdle` treats idleness as the end of the input: every partial trip
+ *   still held is expired, then one `load_audit` row (path `stream`, no file
+ *   hash) is written per source file seen, with counts read from the tables
+ *   (accepted = its trips; rows read = trips + rejects + incomplete). A member
+ *   stopped by a signal neither flushes nor audits.
+ * - Dead letters are published before the batch's transaction: at least once
+ *   (a crash may repeat one), never lost.
+ *
  * @module
  */
 import {
