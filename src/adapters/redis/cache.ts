@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { ChillFlowError, redact } from "../../errors.ts";
 import type {
   Cache,
@@ -52,6 +52,9 @@ export class RedisCache implements Cache {
    * @throws {ChillFlowError} `CF_CACHE_UNREACHABLE` when the server does not answer.
    */
   static async open(options: RedisCacheOptions): Promise<RedisCache> {
+    // Loaded here, not at module load: ioredis' `debug` dependency lists the
+    // whole environment when imported, which needs a blanket --allow-env.
+    const { Redis } = await import("ioredis");
     const client = new Redis(options.url, {
       lazyConnect: true,
       connectTimeout: options.connectTimeoutMs ?? 5_000,
