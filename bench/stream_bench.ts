@@ -272,15 +272,18 @@ try {
     } events ` +
     `(mean ${size} B); broker ${BROKERS.join(",")}, acks=all, no compression, 6 partitions.`,
     "",
-    "| producer | events/s | vs Java |",
-    "|---|---:|---:|",
-    `| Kafka ProducerPerformance (Java, ${size} B records) | ${Math.round(java.rate)} | 1.00 |`,
-    `| ChillFlow produce (kafkajs; incl. read, curate, sort) | ${ours.eventsPerSecond} | ${
+    "| producer | events/s (whole run) | vs Java | events/s (publish phase) | vs Java |",
+    "|---|---:|---:|---:|---:|",
+    `| Kafka ProducerPerformance (Java, ${size} B records) | ${Math.round(java.rate)} | 1.00 | | |`,
+    `| ChillFlow produce (kafkajs) | ${ours.eventsPerSecond} | ${
       ratio(ours.eventsPerSecond, java.rate)
-    } |`,
-    `| ChillFlow produce (@platformatic/kafka; same pipeline) | ${plat.eventsPerSecond} | ${
+    } | ${ours.publishEventsPerSecond} | ${ratio(ours.publishEventsPerSecond, java.rate)} |`,
+    `| ChillFlow produce (@platformatic/kafka, same pipeline) | ${plat.eventsPerSecond} | ${
       ratio(plat.eventsPerSecond, java.rate)
-    } |`,
+    } | ${plat.publishEventsPerSecond} | ${ratio(plat.publishEventsPerSecond, java.rate)} |`,
+    "",
+    "Whole run = read the Parquet file, curate, order by event time, publish; " +
+    "publish phase = after the ordering.",
     "",
     "| end to end (produce -> Kafka -> assemble -> PostgreSQL) | value |",
     "|---|---:|",

@@ -59,7 +59,12 @@ export interface ProduceSummary {
   /** Whether the replay stopped early on a signal. */
   interrupted: boolean;
   seconds: number;
+  /** Events per second over the whole run: read, curate, plan and publish. */
   eventsPerSecond: number;
+  /** Seconds spent publishing events (after reading, curating and ordering). */
+  publishSeconds: number;
+  /** Events per second of the publishing phase alone. */
+  publishEventsPerSecond: number;
 }
 
 interface _Accepted {
@@ -142,6 +147,7 @@ export async function produceEvents(
     if (rejects.length > 0) await bus.publish(topics.rejects, rejects);
   }
   const total = planner.length;
+  const publishStarted = performance.now();
   const chunkMessages = options.chunkMessages ?? 20_000;
   let sent = 0;
   let interrupted = false;
@@ -182,6 +188,7 @@ export async function produceEvents(
   if (!interrupted && chunk.length > 0) await flush();
   await inFlight;
   const seconds = (performance.now() - started) / 1000;
+  const publishSeconds = (performance.now() - publishStarted) / 1000;
   return {
     file: info.sourceFile,
     period: period ?? null,
@@ -194,6 +201,8 @@ export async function produceEvents(
     interrupted,
     seconds,
     eventsPerSecond: seconds > 0 ? Math.round(sent / seconds) : 0,
+    publishSeconds,
+    publishEventsPerSecond: publishSeconds > 0 ? Math.round(sent / publishSeconds) : 0,
   };
 }
 
