@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { RAW_TRIP_FIELDS } from "../../schemas/raw_trip.ts";
-import { type RawTripBatch, rowOf } from "../domain/raw_trip_batch.ts";
+import { MONEY_FIELDS, RAW_TRIP_FIELDS } from "../../schemas/raw_trip.ts";
+import { type NumericField, type RawTripBatch, rowOf } from "../domain/raw_trip_batch.ts";
+import { ChillFlowError } from "../errors.ts";
 import { writeNaiveTimestamp, writeNumber } from "../domain/curation/ascii_format.ts";
 import type { CurationVerdicts } from "../domain/curation/curate_batch.ts";
 import { periodOfMonthIndex } from "../domain/curation/period.ts";
@@ -34,6 +35,10 @@ export const REJECTED_COLUMNS: readonly string[] = [
 ];
 
 const TAB = 9;
+const INT_FIELDS = ["vendor_id", "ratecode_id", "payment_type", "trip_type_code"] as const;
+const INT4_MAX = 2_147_483_647;
+/** `numeric(12,2)` holds magnitudes below 10^10 (after rounding to cents). */
+const MONEY_LIMIT = 9_999_999_999.995;
 const NEWLINE = 10;
 const SPACE = 32;
 const HEX_CODES = new TextEncoder().encode("0123456789abcdef");
@@ -48,6 +53,7 @@ export function writeTripLine(
   i: number,
   sourceFileBytes: Uint8Array,
 ): void {
+  _checkStorable(batch, i);
   const flag = batch.storeAndFwdFlag[i];
   out.reserve(ROW_RESERVE + sourceFileBytes.length + 6 * (flag?.length ?? 0));
   const buf = out.buf;
@@ -143,6 +149,40 @@ const _decoder = new TextDecoder();
 
 function _isoText(ms: number): string {
   return _decoder.decode(_scratch.subarray(0, writeNaiveTimestamp(_scratch, 0, ms, 84)));
+}
+
+/**
+ * Refuses, with one line naming the file and row, an accepted row whose codes
+ * or money do not fit their columns (`int`, `numeric(12,2)`): no curation
+ * reason covers them, and the server would otherwise fail the COPY.
+ */
+function _checkStorable(batch: RawTripBatch, i: number): void {
+  const n = batch.numeric;
+  for (const field of INT_FIELDS) {
+    const value = n[field][i]!;
+    if (value === value && !(Number.isInteger(value) && Math.abs(value) <= INT4_MAX)) {
+      _unstorable(batch, i, field, value, "not a 32-bit integer");
+    }
+  }
+  for (const field of MONEY_FIELDS) {
+    const value = n[field as NumericField][i]!;
+    if (!(Math.abs(value) < MONEY_LIMIT) && value === value) {
+      _unstorable(batch, i, field, value, "too large for numeric(12,2)");
+    }
+  }
+}
+
+function _unstorable(
+  batch: RawTripBatch,
+  i: number,
+  field: string,
+  value: number,
+  why: string,
+): never {
+  throw new ChillFlowError(
+    "CF_INPUT_FILE",
+    `Cannot load "${batch.sourceFile}": row ${batch.firstRow + i} has ${field} ${value}, ${why}`,
+  );
 }
 
 function _writeKey(buf: Uint8Array, pos: number, keys: Uint8Array, i: number): number {

@@ -8,7 +8,7 @@ import { PostgresStore } from "../../src/adapters/postgres/store.ts";
 import { ingestFile } from "../../src/pipelines/ingest_month.ts";
 import { GREEN_2024_01, repoPath, ZONES_CURRENT } from "../_support/fixtures.ts";
 import { snapshotTables } from "../_support/ingest_checks.ts";
-import { fixtureBytes } from "../_support/parquet_fixtures.ts";
+import { fixtureBytes, taxiColumns } from "../_support/parquet_fixtures.ts";
 import { requireService, testName } from "../_support/services.ts";
 
 /** The name every bad file carries, so it targets the month already loaded. */
@@ -35,6 +35,17 @@ const BAD_INPUTS: [string, Uint8Array | string | null, RegExp][] = [
     /no pickup\/dropoff columns/,
   ],
   ["a file with corrupt data pages", corrupt, /Cannot read/],
+  [
+    "a trip file with a fractional vendor id",
+    fixtureBytes(
+      taxiColumns(5, { prefix: "lpep" }).map((column) =>
+        column.name === "VendorID"
+          ? { ...column, element: { type: "DOUBLE" as const }, data: [1, 2, 1.5, 2, 1] }
+          : column
+      ),
+    ),
+    /row 2 has vendor_id 1\.5, not a 32-bit integer/,
+  ],
   ["a missing path", null, /not found/],
 ];
 
