@@ -161,7 +161,12 @@ export async function produceEvents(
     bytes.next();
     await inFlight;
     sent += messages.length;
-    inFlight = bus.publish(topics.events, messages).then(() => options.progress?.(sent, total));
+    const publishing = bus.publish(topics.events, messages).then(() =>
+      options.progress?.(sent, total)
+    );
+    // Awaited at the next flush; until then a failure must not count as unhandled.
+    publishing.catch(() => {});
+    inFlight = publishing;
   };
   for (const planned of planner.plan()) {
     if (chunk.length >= chunkMessages || (chunk.length > 0 && pace.due(planned.sendMs))) {
