@@ -1,0 +1,58 @@
+import assert from "node:assert";
+import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
+import { ChillFlowError } from "../../../src/errors.ts";
+import { renderVerifyReport, verifySchemas } from "../../../src/pipelines/verify.ts";
+
+async function twoSchemas() {
+  const dataDir = `memory://verify_${crypto.randomUUID()}`;
+  const left = await PgliteStore.open({ dataDir, schema: "vleft" });
+  const right = await PgliteStore.open({ dataDir, schema: "vright" });
+  const trip =
+    `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, trip_distance,
+      pu_location_id, do_location_id, total_amount, duration_s, source_file, tip_amount)
+    values ('${"a".repeat(32)}', '2024-01-01', 'green', '2024-01-01 10:00', '2024-01-01 10:10', 1,
+      7, 8, 12.5, 600, 'g.parquet', $1)`;
+  for (const store of [left, right]) await store.query(trip, [1]);
+  return { left, right };
+}
+
+Deno.test("verifySchemas() finds equal schemas equal", async () => {
+  const { left, right } = await twoSchemas();
+  const report = await verifySchemas(left, { left: "vleft", right: "vright" });
+  assert.equal(report.equal, true);
+  assert.deepEqual(report.tables.map((t) => t.leftRows), [1, 0, 0]);
+  assert.match(renderVerifyReport(report), /identical/);
+  await left.close();
+  await right.close();
+});
+
+Deno.test("verifySchemas() reports a differing column with sample rows, both ways", async () => {
+  const { left, right } = await twoSchemas();
+  await right.query("update trips set tip_amount = 2");
+  await right.query(
+    `insert into rejected_trips (source_file, source_row, trip_key, trip_type, reason, raw)
+    values ('g.parquet', 3, '${"b".repeat(32)}', 'green', 'duplicate', '{}')`,
+  );
+  const report = await verifySchemas(left, { left: "vleft", right: "vright", period: "2024-01" });
+  assert.equal(report.equal, false);
+  const [trips] = report.tables;
+  assert.equal(trips!.onlyLeft, 1);
+  assert.equal(trips!.onlyRight, 1);
+  assert.match(trips!.sampleRight[0]!, /"tip_amount":2/);
+  assert.equal(report.tables[1]!.onlyRight, 0, "a reject without a period is outside --period");
+  const all = await verifySchemas(left, { left: "vleft", right: "vright" });
+  assert.equal(all.tables[1]!.onlyRight, 1);
+  assert.match(renderVerifyReport(all), /DIFFERENT/);
+  await left.close();
+  await right.close();
+});
+
+Deno.test("verifySchemas() refuses a schema that does not exist", async () => {
+  const { left, right } = await twoSchemas();
+  await assert.rejects(
+    () => verifySchemas(left, { left: "vleft", right: "nowhere" }),
+    (e: unknown) => e instanceof ChillFlowError && /"nowhere": it does not exist/.test(e.message),
+  );
+  await left.close();
+  await right.close();
+});
