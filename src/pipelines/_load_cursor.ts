@@ -16,7 +16,7 @@ import { CopyBuffer } from "./_copy_buffer.ts";
 import { writeRejectedLine, writeTripLine } from "./_trip_lines.ts";
 
 /** Rejected lines held back before the `trips` COPY pauses to flush them. */
-const REJECTED_FLUSH_BYTES = 8 << 20;
+const REJECTED_FLUSH_BYTES = 1 << 20;
 
 /**
  * One pass over a file's batches: curates each batch and encodes accepted
