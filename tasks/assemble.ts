@@ -15,6 +15,7 @@ const optionsSchema = z.object({
   args: z.array(z.string()).max(0, "takes no arguments"),
   group: z.string().min(1).default("chillflow-assembler"),
   topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, . _ - only").default(""),
+  partitions: z.coerce.number().int().min(1).max(1000).default(6),
   untilIdle: z.boolean().default(false),
   idleMs: z.coerce.number().int().positive().default(10_000),
   latenessS: z.coerce.number().min(0).default(600),
@@ -38,6 +39,7 @@ export const assembleTask: TaskDefinition<AssembleTaskOptions> = {
       command
         .option("--group <name>", "consumer group", "chillflow-assembler")
         .option("--topic-prefix <P>", "prefix of the topic names", "")
+        .option("--partitions <N>", "partitions of the topics if they do not exist yet", "6")
         .option("--until-idle", "stop once caught up and idle; expire what is still partial")
         .option("--idle-ms <N>", "how long without messages counts as idle", "10000")
         .option("--lateness-s <N>", "watermark: latest event time minus this", "600")
@@ -55,6 +57,7 @@ export const assembleTask: TaskDefinition<AssembleTaskOptions> = {
     const summary = await assembleTrips({ store, bus, cache }, {
       group: options.group,
       topicPrefix: options.topicPrefix,
+      partitions: options.partitions,
       untilIdle: options.untilIdle,
       idleMs: options.idleMs,
       latenessMs: options.latenessS * 1000,

@@ -54,6 +54,8 @@ export interface AssembleOptions {
   group?: string;
   /** Prepended to the topic names. @default "" */
   topicPrefix?: string;
+  /** Partitions of the topics, when the assembler starts before the producer created them. @default 6 */
+  partitions?: number;
   /** Stop once no batch arrived for `idleMs`, expire what is still partial, write the audit. */
   untilIdle?: boolean;
   /** @default 10000 */
@@ -231,6 +233,10 @@ export async function assembleTrips(
     options.progress?.(summary.events);
   }
 
+  // Starting before the producer is fine: the topics are made the same way.
+  for (const topic of [topics.events, topics.rejects, topics.dlq]) {
+    await bus.ensureTopic(topic, options.partitions ?? 6);
+  }
   let inFlight = 0;
   let lastActivity = performance.now();
   const subscription = await bus.subscribe({
