@@ -22,7 +22,7 @@ Deno.bench("crypto.subtle.digest per row (awaited)", { group: "trip_key" }, asyn
   await crypto.subtle.digest("SHA-256", BYTES);
 });
 
-Deno.bench("sha256Prefix16 (TypeScript, no allocation)", {
+Deno.bench("sha256Prefix16 (hash-wasm, reused hasher)", {
   group: "trip_key",
   baseline: true,
 }, () => {
