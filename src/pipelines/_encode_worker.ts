@@ -7,11 +7,17 @@
  *
  * @module
  */
-import { createCurationState } from "../domain/curation/curate_batch.ts";
 import { ChillFlowError } from "../errors.ts";
-import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
 import type { EncodeMessage, EncodeRequest } from "./_encoded_stream.ts";
-import { LoadCursor } from "./_load_cursor.ts";
+
+// The curation modules finish loading asynchronously (the SHA-256 WebAssembly
+// module is instantiated by a top-level await); importing them statically would
+// delay `onmessage` past the start message, which the worker would then miss.
+const modules = Promise.all([
+  import("../domain/curation/curate_batch.ts"),
+  import("../io/parquet/read_trip_batches.ts"),
+  import("./_load_cursor.ts"),
+]);
 
 const scope = self as unknown as {
   postMessage(message: EncodeMessage): void;
@@ -40,6 +46,7 @@ scope.onmessage = (event: MessageEvent<EncodeRequest | { kind: "credit" }>) => {
 };
 
 async function _encode(request: EncodeRequest): Promise<void> {
+  const [{ createCurationState }, { readTripBatches }, { LoadCursor }] = await modules;
   const state = createCurationState({
     period: request.period,
     expectedRows: request.expectedRows,
