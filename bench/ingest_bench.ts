@@ -15,8 +15,8 @@
  *
  * @module
  */
+import { ensureSynthMonth, run } from "./_support.ts";
 import { PgliteStore } from "../src/adapters/pglite/store.ts";
-import { inspectTripFile } from "../src/io/parquet/inspect_trip_file.ts";
 import { ingestFile } from "../src/pipelines/ingest_month.ts";
 import { TRIP_COLUMNS } from "../src/pipelines/_trip_lines.ts";
 
@@ -33,40 +33,7 @@ const ROUNDS = Number(Deno.env.get("INGEST_BENCH_ROUNDS") ?? 2);
 
 const log = (line: string) => console.error(`ingest_bench: ${line}`);
 
-async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
-    .output();
-  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  if (output.code !== 0) {
-    throw new Error(`${cmd} ${args.join(" ")} failed (${output.code}): ${text(output.stderr)}`);
-  }
-  return { stdout: text(output.stdout), stderr: text(output.stderr) };
-}
-
 const psql = (sql: string) => run("psql", [URL, "-v", "ON_ERROR_STOP=1", "-qAtc", sql]);
-
-async function ensureSynthFile(): Promise<void> {
-  try {
-    if ((await inspectTripFile(FILE)).rows === ROWS) return;
-  } catch { /* missing or unreadable: write it */ }
-  log(`synthesizing ${ROWS} rows into ${FILE} ...`);
-  // The synth task may read only data/ and bench/out/.
-  const like = `bench/out/${LIKE.split("/").at(-1)}`;
-  await Deno.copyFile(LIKE, like);
-  await run(Deno.execPath(), [
-    "task",
-    "-q",
-    "synth",
-    "--like",
-    like,
-    "--rows",
-    String(ROWS),
-    "--period",
-    "2025-02",
-    "--out",
-    FILE,
-  ]);
-}
 
 /** Runs `command` under /usr/bin/time -v when present; returns stdout and peak RSS in MiB. */
 async function withPeakRss(command: string[], env: Record<string, string>) {
@@ -115,7 +82,7 @@ function ingestCommand(): { command: string[]; env: Record<string, string> } {
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-await ensureSynthFile();
+await ensureSynthMonth(FILE, ROWS, LIKE, log);
 log("reader alone ...");
 const read = await helper("read");
 log("read + curate + encode (no database) ...");

@@ -19,9 +19,9 @@
  *
  * @module
  */
+import { ensureSynthMonth, run } from "./_support.ts";
 import { ProduceAcks, Producer, stringSerializers } from "@platformatic/kafka";
 import { KafkaBus } from "../src/adapters/kafka/bus.ts";
-import { inspectTripFile } from "../src/io/parquet/inspect_trip_file.ts";
 import type { Bus, OutgoingMessage } from "../src/ports/bus.ts";
 import { produceEvents, type ProduceSummary } from "../src/pipelines/produce_events.ts";
 import { streamTopics } from "../src/pipelines/stream_topics.ts";
@@ -36,38 +36,6 @@ const CACHE = `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cac
 const suffix = crypto.randomUUID().slice(0, 8);
 const log = (line: string) => console.error(`stream_bench: ${line}`);
 const decoder = new TextDecoder();
-
-async function run(cmd: string, args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
-  if (out.code !== 0) {
-    throw new Error(`${cmd} ${args.join(" ")} failed (${out.code}): ${decoder.decode(out.stderr)}`);
-  }
-  return { stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
-}
-
-async function ensureSynthFile(): Promise<void> {
-  try {
-    if ((await inspectTripFile(FILE)).rows === ROWS) return;
-  } catch { /* missing or unreadable: write it */ }
-  log(`synthesizing ${ROWS} rows into ${FILE} ...`);
-  await Deno.mkdir("bench/out/stream", { recursive: true });
-  // The synth task may read data/ and bench/out/ only.
-  const like = `bench/out/${LIKE.split("/").at(-1)}`;
-  await Deno.copyFile(LIKE, like);
-  await run(Deno.execPath(), [
-    "task",
-    "-q",
-    "synth",
-    "--like",
-    like,
-    "--rows",
-    String(ROWS),
-    "--period",
-    "2025-02",
-    "--out",
-    FILE,
-  ]);
-}
 
 /** A publish-only Bus over @platformatic/kafka, so the same producer pipeline runs on it. */
 class PlatformaticBus implements Bus {
@@ -219,7 +187,7 @@ const bus = await KafkaBus.open({ brokers: BROKERS, compression: "none" });
 const prefixes = ["ours", "plat", "java", "e2e"].map((p) => `cf_bench_${p}_${suffix}_`);
 const schema = `cf_bench_stream_${suffix}`;
 try {
-  await ensureSynthFile();
+  await ensureSynthMonth(FILE, ROWS, LIKE, log);
   log("our producer (kafkajs) ...");
   const counting = new CountingBus(bus, `${prefixes[0]}trip-events`);
   const ours = await produceEvents(counting, FILE, { topicPrefix: prefixes[0] });
