@@ -44,9 +44,9 @@ for (const bench of BENCHES) {
   sections.push(
     `## ${bench.title}\n\n` +
       (out.code === 0 ? body : `**FAILED** (exit ${out.code}); partial output:\n\n${body}`) +
-      `\n\n_Reproduce: \`deno task bench ${
-        bench.file.replace(/^bench\/|_bench\.ts$/g, "")
-      }\` (${seconds} s)._`,
+      `\n\n_Reproduce: \`${
+        bench.rows === "3000000" ? "" : `BENCH_STREAM_ROWS=${bench.rows} `
+      }deno task bench ${bench.file.replace(/^bench\/|_bench\.ts$/g, "")}\` (${seconds} s)._`,
   );
 }
 
