@@ -8,39 +8,12 @@
  * @module
  */
 import { PostgresStore } from "../src/adapters/postgres/store.ts";
+import { TRIP_COLUMNS } from "../src/pipelines/_trip_lines.ts";
 
 const ROWS = Number(Deno.args[0] ?? 1_000_000);
 const URL = Deno.env.get("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
 const FILE = "bench/out/trips_copy_bench.tsv";
-const COLUMNS = [
-  "trip_key",
-  "period",
-  "trip_type",
-  "vendor_id",
-  "pickup_ts",
-  "dropoff_ts",
-  "passenger_count",
-  "trip_distance",
-  "ratecode_id",
-  "store_and_fwd_flag",
-  "pu_location_id",
-  "do_location_id",
-  "payment_type",
-  "fare_amount",
-  "extra",
-  "mta_tax",
-  "tip_amount",
-  "tolls_amount",
-  "improvement_surcharge",
-  "total_amount",
-  "congestion_surcharge",
-  "airport_fee",
-  "cbd_congestion_fee",
-  "ehail_fee",
-  "trip_type_code",
-  "duration_s",
-  "source_file",
-]; // deno-fmt-ignore
+const COLUMNS = TRIP_COLUMNS;
 
 function line(i: number): string {
   const pickup = Date.UTC(2024, 0, 1) + i * 2_600;
@@ -48,11 +21,33 @@ function line(i: number): string {
   const ts = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
   const fare = (5 + (i % 700) / 10).toFixed(2);
   return [
-    i.toString(16).padStart(32, "0"), "2024-01-01", "yellow", 1 + (i % 2), ts(pickup),
-    ts(pickup + duration * 1000), i % 7 === 0 ? "\\N" : 1 + (i % 4), ((i % 300) / 10).toFixed(2),
-    1, "N", 1 + (i % 263), 1 + ((i * 7) % 263), 1 + (i % 4), fare, "0.50", "0.50",
-    (i % 5).toFixed(2), "0.00", "1.00", (Number(fare) + 2 + (i % 5)).toFixed(2), "2.50",
-    "\\N", "\\N", "\\N", "\\N", duration, "yellow_tripdata_2024-01.parquet",
+    i.toString(16).padStart(32, "0"),
+    "2024-01-01",
+    "yellow",
+    1 + (i % 2),
+    ts(pickup),
+    ts(pickup + duration * 1000),
+    i % 7 === 0 ? "\\N" : 1 + (i % 4),
+    ((i % 300) / 10).toFixed(2),
+    1,
+    "N",
+    1 + (i % 263),
+    1 + ((i * 7) % 263),
+    1 + (i % 4),
+    fare,
+    "0.50",
+    "0.50",
+    (i % 5).toFixed(2),
+    "0.00",
+    "1.00",
+    (Number(fare) + 2 + (i % 5)).toFixed(2),
+    "2.50",
+    "\\N",
+    "\\N",
+    "\\N",
+    "\\N",
+    duration,
+    "yellow_tripdata_2024-01.parquet",
   ].join("\t") + "\n"; // deno-fmt-ignore
 }
 
