@@ -4,35 +4,15 @@
  *
  * @module
  */
-import type { RawTrip, TripType } from "../../schemas/raw_trip.ts";
+import { RAW_TRIP_FIELDS, type RawTrip, type TripType } from "../../schemas/raw_trip.ts";
 
 /** The {@linkcode RawTrip} fields held as numbers (`NaN` stands for null). */
 export type NumericField = Exclude<keyof RawTrip, "trip_type" | "store_and_fwd_flag">;
 
 /** Every {@linkcode NumericField}, in canonical order. */
-export const NUMERIC_FIELDS: readonly NumericField[] = [
-  "vendor_id",
-  "pickup_ts",
-  "dropoff_ts",
-  "passenger_count",
-  "trip_distance",
-  "ratecode_id",
-  "pu_location_id",
-  "do_location_id",
-  "payment_type",
-  "fare_amount",
-  "extra",
-  "mta_tax",
-  "tip_amount",
-  "tolls_amount",
-  "improvement_surcharge",
-  "total_amount",
-  "congestion_surcharge",
-  "airport_fee",
-  "cbd_congestion_fee",
-  "ehail_fee",
-  "trip_type_code",
-];
+export const NUMERIC_FIELDS: readonly NumericField[] = RAW_TRIP_FIELDS.filter(
+  (field): field is NumericField => field !== "trip_type" && field !== "store_and_fwd_flag",
+);
 
 /**
  * Consecutive rows of one file, column by column. Numeric columns use `NaN`
