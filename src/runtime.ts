@@ -37,13 +37,25 @@ export async function openStore(settings: ConnectionSettings): Promise<Store> {
  * await using bus = await openBus(resolveSettings());
  * ```
  */
-export async function openBus(settings: ConnectionSettings): Promise<Bus> {
+export async function openBus(
+  settings: ConnectionSettings,
+  tuning: BusTuning = {},
+): Promise<Bus> {
   if (settings.kafkaBrokers) {
     const { KafkaBus } = await import("./adapters/kafka/bus.ts");
-    return await KafkaBus.open({ brokers: settings.kafkaBrokers });
+    return await KafkaBus.open({
+      brokers: settings.kafkaBrokers,
+      maxBytesPerPartition: tuning.fetchBytesPerPartition,
+    });
   }
   const { FileBus } = await import("./adapters/file_bus/bus.ts");
   return await FileBus.open({ dir: `${settings.dataDir}/bus` });
+}
+
+/** Consumer settings of {@linkcode openBus} that only some adapters have. */
+export interface BusTuning {
+  /** Kafka: most bytes one fetch takes from one partition (the size of a round). */
+  fetchBytesPerPartition?: number;
 }
 
 /**

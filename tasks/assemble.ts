@@ -20,6 +20,7 @@ const optionsSchema = z.object({
   idleMs: z.coerce.number().int().positive().default(10_000),
   latenessS: z.coerce.number().min(0).default(600),
   timeoutS: z.coerce.number().positive().default(25_200),
+  fetchKib: z.coerce.number().int().min(1).max(1_048_576).default(8192),
   databaseUrl: z.string().optional(),
   schema: z.string().optional(),
   kafkaBrokers: z.string().optional(),
@@ -43,7 +44,12 @@ export const assembleTask: TaskDefinition<AssembleTaskOptions> = {
         .option("--until-idle", "stop once caught up and idle; expire what is still partial")
         .option("--idle-ms <N>", "how long without messages counts as idle", "10000")
         .option("--lateness-s <N>", "watermark: latest event time minus this", "600")
-        .option("--timeout-s <N>", "partial trips expire this long behind the watermark", "25200"),
+        .option("--timeout-s <N>", "partial trips expire this long behind the watermark", "25200")
+        .option(
+          "--fetch-kib <N>",
+          "Kafka: most KiB one fetch takes per partition; a fetch is one transaction",
+          "8192",
+        ),
       ["store", "bus", "cache"],
     ),
   options: optionsSchema,
@@ -51,7 +57,7 @@ export const assembleTask: TaskDefinition<AssembleTaskOptions> = {
     const settings = resolveSettings(options);
     await using store = await openStore(settings);
     await using cache = await openCache(settings);
-    await using bus = await openBus(settings);
+    await using bus = await openBus(settings, { fetchBytesPerPartition: options.fetchKib * 1024 });
     const bar = context.progress("events");
     let last = 0;
     const summary = await assembleTrips({ store, bus, cache }, {

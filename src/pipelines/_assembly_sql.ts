@@ -84,7 +84,9 @@ export async function writeCompleted(
   const groups = new Map<string, CompletedTrip[]>();
   for (const trip of trips) {
     const group = `${trip.row.trip_type}\t${trip.source_file}`;
-    groups.set(group, [...groups.get(group) ?? [], trip]);
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [trip]);
+    else members.push(trip);
   }
   async function* chunks(): AsyncGenerator<string> {
     const out = new CopyBuffer();

@@ -2,12 +2,9 @@
  * The stream path's sink: a consumer-group member that rebuilds trips from
  * their events and writes them, exactly once in effect, to the store.
  *
- * Per batch, in this order: parse and validate (failures go to the DLQ topic);
- * in ONE transaction, merge the events with the partial state (cache, plus
- * `incomplete_trips` for expired trips), insert completed trips, expire
- * partials past the watermark, recompute the KPIs of the zone-hours touched;
- * after the commit, update the cache; the bus commits offsets last. Replaying
- * a batch after a crash at any point converges to the same tables.
+ * Batches that the bus hands over together (one fetch, several partitions)
+ * are gathered into rounds; each round is one transaction
+ * (`_assembly_round.ts`), and the bus commits offsets only after it.
  *
  * Decisions the contract leaves open:
  * - Transactions of one schema take an advisory lock, so two members never
@@ -21,30 +18,19 @@
  *   hash) is written per source file seen, with counts read from the tables
  *   (accepted = its trips; rows read = trips + rejects + incomplete). A member
  *   stopped by a signal neither flushes nor audits.
- * - Dead letters are published before the batch's transaction: at least once
+ * - Dead letters are published before the round's transaction: at least once
  *   (a crash may repeat one), never lost.
  *
  * @module
  */
-import {
-  type TripEvent,
-  tripEventSchema,
-  type TripRejectMessage,
-  tripRejectSchema,
-} from "../../schemas/trip_event.ts";
 import { TripAssembler } from "../domain/assembly/trip_assembler.ts";
-import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
+import type { Bus, DeliveryBatch } from "../ports/bus.ts";
 import type { Cache } from "../ports/cache.ts";
 import type { Store } from "../ports/store.ts";
-import {
-  lockAssembly,
-  storedState,
-  writeCompleted,
-  writeIncomplete,
-  writeRejects,
-} from "./_assembly_sql.ts";
+import { lockAssembly, storedState, writeIncomplete } from "./_assembly_sql.ts";
+import { assembleRound, type RoundContext } from "./_assembly_round.ts";
+import { BatchGatherer } from "./_batch_gatherer.ts";
 import { writeStreamAudit } from "./_stream_audit.ts";
-import { deadLetter, parseMessage } from "./_dead_letter.ts";
 import { PartialCache } from "./_partial_cache.ts";
 import { streamTopics } from "./stream_topics.ts";
 
@@ -78,7 +64,10 @@ export interface AssembleSummary {
   expired: number;
   rejects: number;
   deadLetters: number;
+  /** Partition batches handled. */
   batches: number;
+  /** Transactions: one per round of batches handed over together. */
+  rounds: number;
   /** Partials expired at the idle exit (end of input). */
   flushed: number;
   stoppedBy: "idle" | "signal";
@@ -93,7 +82,7 @@ export interface AssemblePorts {
   cache: Cache;
 }
 
-const EXPIRE_PER_BATCH = 10_000;
+const EXPIRE_PER_ROUND = 10_000;
 
 /**
  * Runs an assembler until idle (with `untilIdle`) or until `signal` aborts.
@@ -127,6 +116,7 @@ export async function assembleTrips(
     rejects: 0,
     deadLetters: 0,
     batches: 0,
+    rounds: 0,
     flushed: 0,
     stoppedBy: "signal",
     seconds: 0,
@@ -140,119 +130,45 @@ export async function assembleTrips(
     entry.periods.add(period ?? "");
   }
 
-  async function handleRejects(batch: DeliveryBatch): Promise<void> {
-    const rejects: TripRejectMessage[] = [];
-    const dead: OutgoingMessage[] = [];
-    for (const delivery of batch.messages) {
-      const parsed = parseMessage(delivery, tripRejectSchema);
-      if (parsed.ok) rejects.push(parsed.value);
-      else dead.push(deadLetter(delivery, parsed.error));
-    }
-    if (dead.length > 0) await bus.publish(topics.dlq, dead);
-    await store.transaction((tx) => writeRejects(tx, rejects));
-    for (const r of rejects) seen(r.source_file, r.trip_type, r.period);
-    summary.rejects += rejects.length;
-    summary.deadLetters += dead.length;
-  }
-
-  async function handleEvents(batch: DeliveryBatch): Promise<void> {
-    const p = batch.partition;
-    const events: TripEvent[] = [];
-    const dead: OutgoingMessage[] = [];
-    for (const delivery of batch.messages) {
-      const parsed = parseMessage(delivery, tripEventSchema);
-      if (parsed.ok) events.push(parsed.value);
-      else dead.push(deadLetter(delivery, parsed.error));
-    }
-    if (dead.length > 0) await bus.publish(topics.dlq, dead);
-    const keys = [...new Set(events.map((e) => e.trip_key))];
-    // Both requests go out on one connection before either answer is awaited.
-    const [cached, watermarks] = await Promise.all([partials.load(keys), partials.watermarks()]);
-    const maxEventMs = watermarks.get(p) ?? -Infinity;
-    const assembler = new TripAssembler({ latenessMs, timeoutMs, maxEventMs });
-    let due: string[] = [];
-    const result = await store.transaction(async (tx) => {
-      await lockAssembly(tx);
-      for (const partial of cached) assembler.load(partial);
-      const stored = await storedState(tx, keys);
-      for (const partial of stored.expired) assembler.load(partial);
-      assembler.markDone(stored.done);
-      let duplicates = 0;
-      for (const event of events) {
-        const outcome = assembler.add(event);
-        // "done": a copy of an event of a trip already stored.
-        if (outcome === "duplicate" || outcome === "done") duplicates++;
-      }
-      const completed = assembler.takeCompleted();
-      const batchKeys = new Set(keys);
-      due = (await partials.due(p, assembler.expiryCutoff, EXPIRE_PER_BATCH))
-        .filter((key) => !batchKeys.has(key));
-      if (due.length > 0) {
-        for (const partial of await partials.load(due)) assembler.load(partial);
-        const dueStored = await storedState(tx, due);
-        for (const partial of dueStored.expired) assembler.load(partial);
-        assembler.markDone(dueStored.done);
-      }
-      const expired = assembler.expire();
-      await writeCompleted(tx, completed);
-      // Every expired trip held: newly expired, and stored ones that got events or
-      // were also in the cache (a crash between commit and cache update).
-      await writeIncomplete(tx, assembler.partials().filter((partial) => partial.expired));
-      return { completed: completed.length, expired: expired.length, duplicates };
-    });
-    const invalid = assembler.takeInvalid();
-    if (invalid.length > 0) {
-      await bus.publish(
-        topics.dlq,
-        invalid.map((trip) =>
-          deadLetter({
-            topic: batch.topic,
-            partition: p,
-            offset: batch.messages[0]!.offset,
-            key: trip.trip_key,
-            value: new TextEncoder().encode(JSON.stringify(trip.events)),
-          }, trip.error)
-        ),
-      );
-    }
-    const live = keys.map((key) => assembler.get(key))
-      .filter((partial) => partial !== undefined && !partial.expired);
-    const liveKeys = new Set(live.map((partial) => partial!.trip_key));
-    // Disjoint keys: sent together, answered in order on one connection.
-    await Promise.all([
-      partials.save(p, live.map((partial) => partial!)),
-      partials.remove(p, [...keys, ...due].filter((key) => !liveKeys.has(key))),
-      partials.setWatermark(p, assembler.maxEventMs),
-    ]);
-    for (const e of events) seen(e.source_file, e.trip_type, e.period);
-    summary.events += events.length;
-    summary.completed += result.completed;
-    summary.expired += result.expired;
-    summary.duplicates += result.duplicates;
-    summary.deadLetters += dead.length + invalid.length;
+  const context: RoundContext = {
+    store,
+    bus,
+    partials,
+    topics,
+    latenessMs,
+    timeoutMs,
+    expirePerRound: EXPIRE_PER_ROUND,
+    seen,
+  };
+  let inFlight = 0;
+  let lastActivity = performance.now();
+  const rounds = new BatchGatherer<DeliveryBatch>(async (batches) => {
+    const counts = await assembleRound(context, batches);
+    summary.events += counts.events;
+    summary.completed += counts.completed;
+    summary.expired += counts.expired;
+    summary.duplicates += counts.duplicates;
+    summary.rejects += counts.rejects;
+    summary.deadLetters += counts.deadLetters;
+    summary.batches += batches.length;
+    summary.rounds++;
     options.progress?.(summary.events);
-  }
+  });
 
   // Starting before the producer is fine: the topics are made the same way.
   for (const topic of [topics.events, topics.rejects, topics.dlq]) {
     await bus.ensureTopic(topic, options.partitions ?? 6);
   }
-  let inFlight = 0;
-  let lastActivity = performance.now();
   const subscription = await bus.subscribe({
     group,
     topics: [topics.events, topics.rejects],
     fromBeginning: true,
-    async handleBatch(batch) {
+    handleBatch(batch) {
       inFlight++;
-      try {
-        if (batch.topic === topics.rejects) await handleRejects(batch);
-        else await handleEvents(batch);
-        summary.batches++;
-      } finally {
+      return rounds.add(batch).finally(() => {
         inFlight--;
         lastActivity = performance.now();
-      }
+      });
     },
   });
   // The group join can take seconds; idle time counts from the moment we are in.
@@ -305,7 +221,7 @@ async function _flush(
   let flushed = 0;
   for (const partition of (await partials.watermarks()).keys()) {
     while (true) {
-      const keys = await partials.due(partition, Infinity, EXPIRE_PER_BATCH);
+      const keys = await partials.due(partition, Infinity, EXPIRE_PER_ROUND);
       if (keys.length === 0) break;
       const cached = await partials.load(keys);
       await store.transaction(async (tx) => {

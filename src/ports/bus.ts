@@ -37,7 +37,9 @@ export interface SubscribeOptions {
   /** Where a group with no committed offset starts. @default true */
   fromBeginning?: boolean;
   /**
-   * Handles one batch. The batch's offsets are committed only after the
+   * Handles one batch. Batches of different partitions may be handed over
+   * concurrently (those of one fetch arrive together); two batches of one
+   * partition never overlap. The batch's offsets are committed only after the
    * returned promise resolves; if it rejects, the subscription stops and
    * the batch is delivered again to the next member that owns the partition.
    */

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { KafkaBus } from "../../src/adapters/kafka/bus.ts";
+import type { KafkaBusOptions } from "../../src/adapters/kafka/options.ts";
 import { PostgresStore } from "../../src/adapters/postgres/store.ts";
 import { RedisCache } from "../../src/adapters/redis/cache.ts";
 import { aggregateKpis } from "../../src/pipelines/aggregate_kpis.ts";
@@ -33,7 +34,10 @@ export interface StreamWorld {
 }
 
 /** Opens the services with fresh names. */
-export async function openWorld(label: string): Promise<StreamWorld> {
+export async function openWorld(
+  label: string,
+  busOptions: Partial<KafkaBusOptions> = {},
+): Promise<StreamWorld> {
   const url = await requireService("postgres");
   const brokers = await requireService("kafka");
   const redisUrl = await requireService("redis");
@@ -41,7 +45,7 @@ export async function openWorld(label: string): Promise<StreamWorld> {
   const topicPrefix = `${schema}_`;
   const group = `${schema}_group`;
   const store = await PostgresStore.open({ url, schema });
-  const bus = await KafkaBus.open({ brokers: brokers.split(",") });
+  const bus = await KafkaBus.open({ ...busOptions, brokers: brokers.split(",") });
   const cache = await RedisCache.open({ url: redisUrl });
   return {
     url,

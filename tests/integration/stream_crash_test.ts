@@ -10,6 +10,9 @@ import {
   spawnAssembler,
 } from "./_stream_support.ts";
 
+// Many small rounds, so that the kills land between commits of one replay.
+const SMALL_ROUNDS = ["--fetch-kib", "32"];
+
 Deno.test("integration: kill -9 of the assembler three times mid-replay still ends as a clean run", async () => {
   const world = await openWorld("crash");
   try {
@@ -22,15 +25,21 @@ Deno.test("integration: kill -9 of the assembler three times mid-replay still en
     });
     const progress: number[] = [];
     for (let kill = 0; kill < 3; kill++) {
-      const child = spawnAssembler(world, ["--until-idle", "--idle-ms", "4000"]);
-      // Random moments after the group join (a few seconds), while batches commit.
-      await new Promise((resolve) => setTimeout(resolve, 4_000 + Math.random() * 4_000));
+      const child = spawnAssembler(world, ["--until-idle", "--idle-ms", "4000", ...SMALL_ROUNDS]);
+      // A random moment once this member has committed something, while rounds commit.
+      const before = await count(world, "trips");
+      while (before < 55_913 && await count(world, "trips") === before) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 500));
       child.kill("SIGKILL");
       const result = await finish(child);
       assert.equal(result.signal, "SIGKILL", result.stderr);
       progress.push(await count(world, "trips"));
     }
-    const last = await finish(spawnAssembler(world, ["--until-idle", "--idle-ms", "4000"]));
+    const last = await finish(
+      spawnAssembler(world, ["--until-idle", "--idle-ms", "4000", ...SMALL_ROUNDS]),
+    );
     assert.equal(last.code, 0, last.stderr);
     assert.ok(progress.some((n) => n > 0 && n < 55_913), `progress between kills: ${progress}`);
     await assertSameAsBatch(world);

@@ -10,15 +10,18 @@ import {
   spawnAssembler,
 } from "./_stream_support.ts";
 
+const SMALL_ROUNDS = ["--fetch-kib", "128"];
+
 Deno.test("integration: two assemblers in one group, one stopped mid-run, end as a clean run", async () => {
   const world = await openWorld("group");
   try {
     await loadBatch(world);
     await produceEvents(world.bus, GREEN_2024_01, { topicPrefix: world.topicPrefix });
-    const first = spawnAssembler(world);
+    // Many small rounds, so that the first member is still busy when the second joins.
+    const first = spawnAssembler(world, SMALL_ROUNDS);
     await _waitForTrips(world, 3_000);
     // The second member joins a group that is already working: a rebalance shares the partitions.
-    const second = spawnAssembler(world, ["--until-idle", "--idle-ms", "8000"]);
+    const second = spawnAssembler(world, ["--until-idle", "--idle-ms", "8000", ...SMALL_ROUNDS]);
     const before = await count(world, "trips");
     await _waitForTrips(world, before + 3_000);
     first.kill("SIGTERM");

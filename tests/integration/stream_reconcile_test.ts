@@ -37,7 +37,8 @@ Deno.test("integration: produce + assemble through Kafka, Redis and PostgreSQL e
 });
 
 Deno.test("integration: shuffled, duplicated and late events still assemble to the batch load", async () => {
-  const world = await openWorld("disorder");
+  // Small rounds: late payments arrive rounds after their trip's watermark passed.
+  const world = await openWorld("disorder", { maxBytesPerPartition: 64 * 1024 });
   try {
     await loadBatch(world);
     const produced = await produceEvents(world.bus, GREEN_2024_01, {

@@ -5,8 +5,9 @@ import { toBusError } from "./_errors.ts";
 import type { ResolvedKafkaBusOptions } from "./options.ts";
 
 /**
- * One consumer-group member. Offsets are committed by hand, and only after
- * `handleBatch` resolves; a handler error stops the member without committing,
+ * One consumer-group member. The batches of one fetch (one per partition)
+ * are handed to `handleBatch` concurrently. Offsets are committed by hand, per
+ * partition, and only after `handleBatch` resolves; a handler error stops the member without committing,
  * so the next owner of the partition gets the batch again.
  */
 export class KafkaSubscription implements Subscription {
@@ -27,6 +28,8 @@ export class KafkaSubscription implements Subscription {
       sessionTimeout: bus.sessionTimeoutMs,
       heartbeatInterval: bus.heartbeatIntervalMs,
       maxWaitTimeInMs: bus.maxWaitMs,
+      maxBytesPerPartition: bus.maxBytesPerPartition,
+      maxBytes: bus.maxBytes,
       allowAutoTopicCreation: false,
       retry: { retries: bus.retries },
     });
@@ -71,6 +74,7 @@ export class KafkaSubscription implements Subscription {
       });
       await this.#consumer.run({
         autoCommit: false,
+        partitionsConsumedConcurrently: this.#bus.partitionsConsumedConcurrently,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.#handle(payload),
       });

@@ -34,6 +34,18 @@ export interface KafkaBusOptions {
    * how long `stop()` waits for the fetch in flight. @default 500
    */
   maxWaitMs?: number;
+  /**
+   * Most bytes one fetch takes from one partition. Large fetches let the
+   * consumer handle tens of thousands of messages per round trip. @default 8388608 (8 MiB)
+   */
+  maxBytesPerPartition?: number;
+  /** Most bytes of one fetch over all partitions. @default 67108864 (64 MiB) */
+  maxBytes?: number;
+  /**
+   * How many partitions' batches of one fetch are handed to `handleBatch` at
+   * once (never two of one partition). @default 64
+   */
+  partitionsConsumedConcurrently?: number;
   /** Retries of a failing request before giving up. @default 5 */
   retries?: number;
   /** kafkajs log entries printed to stderr. @default "error" */
@@ -64,6 +76,9 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
     maxWaitMs: options.maxWaitMs ?? 500,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1024 * 1024,
+    maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 64,
     retries: options.retries ?? 5,
     logLevel: options.logLevel ?? "error",
   };

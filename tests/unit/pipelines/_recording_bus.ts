@@ -35,6 +35,8 @@ export class RecordingBus implements Bus {
   readonly committed = new Map<string, number>();
   /** Messages per delivered batch. */
   batchSize = 500;
+  /** Hand each pass's batches (one per partition) over together, as a Kafka fetch does. */
+  concurrent = false;
 
   /**
    * One member per group: delivers each partition's messages (partition = a
@@ -45,6 +47,7 @@ export class RecordingBus implements Bus {
     const done = (async () => {
       while (!stopping) {
         let delivered = false;
+        const handling: Promise<void>[] = [];
         for (const topic of options.topics) {
           const held = this.topics.get(topic);
           if (held === undefined) continue;
@@ -65,11 +68,14 @@ export class RecordingBus implements Bus {
                 value: typeof m.value === "string" ? new TextEncoder().encode(m.value) : m.value,
               })),
             };
-            await options.handleBatch(batch);
-            this.committed.set(id, from + slice.length);
+            const handled = options.handleBatch(batch)
+              .then(() => void this.committed.set(id, from + slice.length));
+            if (this.concurrent) handling.push(handled);
+            else await handled;
             delivered = true;
           }
         }
+        await Promise.all(handling);
         if (!delivered) await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();

@@ -9,38 +9,45 @@ import { recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
 import { GREEN_2024_01 } from "../../_support/fixtures.ts";
 import { RecordingBus } from "./_recording_bus.ts";
 
-Deno.test("assembleTrips() rebuilds green 2024-01 exactly as the batch path, despite disorder", async () => {
-  const dataDir = `memory://assemble_${crypto.randomUUID()}`;
-  await using batch = await PgliteStore.open({ dataDir, schema: "batch" });
-  await ingestFile(batch, GREEN_2024_01);
-  await batch.transaction((tx) => recomputePeriodKpis(tx, "2024-01"));
-  await using stream = await PgliteStore.open({ dataDir, schema: "stream" });
-  await using cache = await MemoryCache.open();
-  const bus = new RecordingBus();
-  bus.batchSize = 5_000;
-  await produceEvents(bus, GREEN_2024_01, {
-    shuffleWindowMs: 60_000,
-    duplicateRate: 0.02,
-    lateRate: 0.02,
-    lateByMs: 3_600_000,
-    seed: 7,
+for (const concurrent of [false, true]) {
+  const handover = concurrent ? "partitions handed over together" : "one batch at a time";
+  Deno.test(`assembleTrips() rebuilds green 2024-01 exactly as the batch path, despite disorder (${handover})`, async () => {
+    const dataDir = `memory://assemble_${crypto.randomUUID()}`;
+    await using batch = await PgliteStore.open({ dataDir, schema: "batch" });
+    await ingestFile(batch, GREEN_2024_01);
+    await batch.transaction((tx) => recomputePeriodKpis(tx, "2024-01"));
+    await using stream = await PgliteStore.open({ dataDir, schema: "stream" });
+    await using cache = await MemoryCache.open();
+    const bus = new RecordingBus();
+    bus.batchSize = 5_000;
+    bus.concurrent = concurrent;
+    await produceEvents(bus, GREEN_2024_01, {
+      shuffleWindowMs: 60_000,
+      duplicateRate: 0.02,
+      lateRate: 0.02,
+      lateByMs: 3_600_000,
+      seed: 7,
+    });
+    const summary = await assembleTrips({ store: stream, bus, cache }, {
+      untilIdle: true,
+      idleMs: 300,
+      timeoutMs: 1_800_000,
+    });
+    assert.equal(summary.completed, 55_913);
+    assert.equal(summary.rejects, 638);
+    assert.equal(summary.deadLetters, 0);
+    // Together: each round gathers several partitions' batches into one transaction.
+    if (concurrent) assert.ok(summary.rounds < summary.batches, JSON.stringify(summary));
+    else assert.equal(summary.rounds, summary.batches);
+    const report = await verifySchemas(stream, { left: "batch", right: "stream" });
+    assert.ok(report.equal, JSON.stringify(report.tables, null, 1));
+    const [left] = await stream.query<{ n: number }>(
+      "select count(*)::int as n from incomplete_trips",
+    );
+    assert.equal(left!.n, 0);
+    const [audit] = await stream.query<{ accepted: number; rows_read: number; path: string }>(
+      "select path, accepted::int, rows_read::int from load_audit",
+    );
+    assert.deepEqual(audit, { path: "stream", accepted: 55_913, rows_read: 56_551 });
   });
-  const summary = await assembleTrips({ store: stream, bus, cache }, {
-    untilIdle: true,
-    idleMs: 300,
-    timeoutMs: 1_800_000,
-  });
-  assert.equal(summary.completed, 55_913);
-  assert.equal(summary.rejects, 638);
-  assert.equal(summary.deadLetters, 0);
-  const report = await verifySchemas(stream, { left: "batch", right: "stream" });
-  assert.ok(report.equal, JSON.stringify(report.tables, null, 1));
-  const [left] = await stream.query<{ n: number }>(
-    "select count(*)::int as n from incomplete_trips",
-  );
-  assert.equal(left!.n, 0);
-  const [audit] = await stream.query<{ accepted: number; rows_read: number; path: string }>(
-    "select path, accepted::int, rows_read::int from load_audit",
-  );
-  assert.deepEqual(audit, { path: "stream", accepted: 55_913, rows_read: 56_551 });
-});
+}
