@@ -20,7 +20,6 @@ import { recomputeHourKpis, type ZoneHour } from "../store/kpi_sql.ts";
 import { CopyBuffer } from "./_copy_buffer.ts";
 import { TRIP_COLUMNS, writeTripLine } from "./_trip_lines.ts";
 
-const STAGE = "cf_stream_trips";
 const _encoder = new TextEncoder();
 
 /**
@@ -71,16 +70,20 @@ export async function storedState(tx: SqlClient, keys: readonly string[]): Promi
 }
 
 /**
- * Inserts completed trips (same COPY encoding as the batch path, staged, then
- * `ON CONFLICT DO NOTHING`), removes them from `incomplete_trips` and
- * recomputes the KPIs of their zone-hours.
+ * Inserts completed trips with COPY (the batch path's encoding), removes the
+ * ones that had expired from `incomplete_trips` and recomputes the KPIs of
+ * their zone-hours.
+ *
+ * A plain COPY, with no staging and no `ON CONFLICT`: the caller holds the
+ * schema's assembly lock and has checked, in this transaction, that none of
+ * the keys is in `trips` ({@linkcode storedState}); only assemblers write the
+ * stream schema.
  */
 export async function writeCompleted(
   tx: SqlClient,
   trips: readonly CompletedTrip[],
 ): Promise<void> {
   if (trips.length === 0) return;
-  await tx.exec(`create temp table if not exists ${STAGE} (like trips) on commit delete rows`);
   const groups = new Map<string, CompletedTrip[]>();
   for (const trip of trips) {
     const group = `${trip.row.trip_type}\t${trip.source_file}`;
@@ -105,13 +108,14 @@ export async function writeCompleted(
     }
     if (out.pos > 0) yield out.take();
   }
-  await tx.copyIn(STAGE, TRIP_COLUMNS, chunks());
-  await tx.query(
-    `with inserted as (
-       insert into trips select * from ${STAGE} on conflict (trip_key) do nothing returning 1)
-     delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
-    [JSON.stringify(trips.map((t) => t.trip_key))],
-  );
+  await tx.copyIn("trips", TRIP_COLUMNS, chunks());
+  const revived = trips.filter((t) => t.was_expired).map((t) => t.trip_key);
+  if (revived.length > 0) {
+    await tx.query(
+      "delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))",
+      [JSON.stringify(revived)],
+    );
+  }
   const pairs = new Map<string, ZoneHour>();
   for (const { row } of trips) {
     const hour = Math.floor(row.pickup_ts! / 3_600_000) * 3_600_000;

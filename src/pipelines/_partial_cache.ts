@@ -3,7 +3,8 @@
  * instance (or this one, restarted) continues where it stopped.
  *
  * Layout under one namespace (schema, group and topic):
- * - `p:<trip_key>`: hash, event type -> event JSON;
+ * - `p:<trip_key>`: string, the JSON object of the events held (event type ->
+ *   event), rewritten whole: one MGET reads every trip of a round;
  * - `i:<partition>`: sorted index of the partition's partial trips by first event time;
  * - `wm`: hash, partition -> latest event time seen (naive epoch ms).
  *
@@ -15,6 +16,7 @@
 import type { TripEvent, TripEventType } from "../../schemas/trip_event.ts";
 import type { PartialTrip } from "../domain/assembly/trip_assembler.ts";
 import type { Cache } from "../ports/cache.ts";
+import { fromNaiveIso } from "../domain/events/naive_time.ts";
 
 /** The assembler's partial-trip store on a Cache. */
 export class PartialCache {
@@ -29,15 +31,14 @@ export class PartialCache {
 
   /** The partial trips held for `keys` (only those that exist). */
   async load(keys: readonly string[]): Promise<PartialTrip[]> {
-    const hashes = await this.#cache.hashGetAll(keys.map((key) => this.#trip(key)));
+    const values = await this.#cache.get(keys.map((key) => this.#trip(key)));
     const partials: PartialTrip[] = [];
-    hashes.forEach((hash, i) => {
-      const events: Partial<Record<TripEventType, TripEvent>> = {};
+    values.forEach((json, i) => {
+      if (json === undefined) return;
+      const events = JSON.parse(json) as Partial<Record<TripEventType, TripEvent>>;
       let first = Infinity;
-      for (const [type, json] of Object.entries(hash)) {
-        const event = JSON.parse(json) as TripEvent;
-        events[type as TripEventType] = event;
-        first = Math.min(first, Date.parse(`${event.event_ts}Z`));
+      for (const event of Object.values(events)) {
+        first = Math.min(first, fromNaiveIso(event.event_ts));
       }
       if (first !== Infinity) {
         partials.push({ trip_key: keys[i]!, events, first_event_ms: first, expired: false });
@@ -49,12 +50,9 @@ export class PartialCache {
   /** Saves live partial trips of `partition` (whole event sets; idempotent). */
   async save(partition: number, partials: readonly PartialTrip[]): Promise<void> {
     if (partials.length === 0) return;
-    await this.#cache.hashSet(partials.map((partial) => ({
-      key: this.#trip(partial.trip_key),
-      fields: Object.fromEntries(
-        Object.entries(partial.events).map(([type, event]) => [type, JSON.stringify(event)]),
-      ),
-    })));
+    await this.#cache.set(
+      partials.map((partial) => [this.#trip(partial.trip_key), JSON.stringify(partial.events)]),
+    );
     await this.#cache.indexAdd(
       this.#index(partition),
       partials.map((p) => ({ member: p.trip_key, score: p.first_event_ms })),

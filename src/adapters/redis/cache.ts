@@ -94,9 +94,16 @@ export class RedisCache implements Cache {
   ): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.#client.pipeline();
-    for (const [key, value] of entries) {
-      if (options.ttlMs === undefined) pipeline.set(this.#prefix + key, value);
-      else pipeline.set(this.#prefix + key, value, "PX", Math.max(1, Math.ceil(options.ttlMs)));
+    if (options.ttlMs === undefined) {
+      // MSET: one command per thousand keys instead of one per key.
+      for (let i = 0; i < entries.length; i += 1_000) {
+        pipeline.mset(
+          entries.slice(i, i + 1_000).flatMap(([key, value]) => [this.#prefix + key, value]),
+        );
+      }
+    } else {
+      const ttl = Math.max(1, Math.ceil(options.ttlMs));
+      for (const [key, value] of entries) pipeline.set(this.#prefix + key, value, "PX", ttl);
     }
     _check(await pipeline.exec());
   }
