@@ -20,7 +20,7 @@ const optionsSchema = z.object({
   idleMs: z.coerce.number().int().positive().default(10_000),
   latenessS: z.coerce.number().min(0).default(600),
   timeoutS: z.coerce.number().positive().default(25_200),
-  fetchKib: z.coerce.number().int().min(1).max(1_048_576).default(8192),
+  fetchKib: z.coerce.number().int().min(1).max(1_048_576).default(4096),
   databaseUrl: z.string().optional(),
   schema: z.string().optional(),
   kafkaBrokers: z.string().optional(),
@@ -48,7 +48,7 @@ export const assembleTask: TaskDefinition<AssembleTaskOptions> = {
         .option(
           "--fetch-kib <N>",
           "Kafka: most KiB one fetch takes per partition; a fetch is one transaction",
-          "8192",
+          "4096",
         ),
       ["store", "bus", "cache"],
     ),

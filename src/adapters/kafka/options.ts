@@ -36,10 +36,10 @@ export interface KafkaBusOptions {
   maxWaitMs?: number;
   /**
    * Most bytes one fetch takes from one partition. Large fetches let the
-   * consumer handle tens of thousands of messages per round trip. @default 8388608 (8 MiB)
+   * consumer handle tens of thousands of messages per round trip. @default 4194304 (4 MiB)
    */
   maxBytesPerPartition?: number;
-  /** Most bytes of one fetch over all partitions. @default 67108864 (64 MiB) */
+  /** Most bytes of one fetch over all partitions. @default 33554432 (32 MiB) */
   maxBytes?: number;
   /**
    * How many partitions' batches of one fetch are handed to `handleBatch` at
@@ -76,8 +76,8 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
     maxWaitMs: options.maxWaitMs ?? 500,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1024 * 1024,
-    maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 64,
     retries: options.retries ?? 5,
     logLevel: options.logLevel ?? "error",
