@@ -22,7 +22,7 @@ import {
   type TripRejectMessage,
   tripRejectSchema,
 } from "../../schemas/trip_event.ts";
-import { TripAssembler } from "../domain/assembly/trip_assembler.ts";
+import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembler.ts";
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
 import {
@@ -111,7 +111,10 @@ export async function assembleRound(
 
   // A key on two partitions (not from our producer) belongs to the first.
   const keys = [...new Set(work.flatMap((w) => w.keys))];
-  const [clocks, cached] = await Promise.all([watermarks, partials.load(keys)]);
+  // Read while the transaction starts; a failure surfaces where it is awaited.
+  const cached = partials.load(keys);
+  cached.catch(() => {});
+  const clocks = await watermarks;
   const owners = new Map<string, TripAssembler>();
   for (const w of work) {
     w.assembler = new TripAssembler({
@@ -145,7 +148,7 @@ export async function assembleRound(
       for (const key of w.due) dueOwners.set(key, w.assembler);
     });
     if (dueOwners.size > 0) {
-      await _restore(tx, dueOwners, await partials.load([...dueOwners.keys()]));
+      await _restore(tx, dueOwners, partials.load([...dueOwners.keys()]));
     }
     const expired = work.reduce((n, w) => n + w.assembler.expire().length, 0);
     await writeCompleted(tx, completed);
@@ -190,10 +193,10 @@ export async function assembleRound(
 async function _restore(
   tx: SqlClient,
   owners: ReadonlyMap<string, TripAssembler>,
-  cached: Awaited<ReturnType<PartialCache["load"]>>,
+  cached: Promise<PartialTrip[]>,
 ): Promise<void> {
-  for (const partial of cached) owners.get(partial.trip_key)!.load(partial);
-  const stored = await storedState(tx, [...owners.keys()]);
+  const [held, stored] = await Promise.all([cached, storedState(tx, [...owners.keys()])]);
+  for (const partial of held) owners.get(partial.trip_key)!.load(partial);
   for (const partial of stored.expired) owners.get(partial.trip_key)!.load(partial);
   for (const key of stored.done) owners.get(key)!.markDone([key]);
 }
