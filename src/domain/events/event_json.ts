@@ -1,12 +1,17 @@
 /**
- * Fast JSON text of trip events, straight from a columnar batch: the same
- * bytes as `JSON.stringify(tripEvent(rowOf(batch, i), origin, type))`
- * without building the row and event objects (a replay writes millions).
+ * Fast JSON of trip events, straight from a columnar batch: the same text as
+ * `JSON.stringify(tripEvent(rowOf(batch, i), origin, type))` without building
+ * the row and event objects (a replay writes millions), as a string
+ * ({@linkcode encodeTripEvent}) or as UTF-8 bytes written in place
+ * ({@linkcode TripEventWriter}, the replay's hot loop).
  *
  * @module
  */
+import type { TripType } from "../../../schemas/raw_trip.ts";
 import type { TripEventType } from "../../../schemas/trip_event.ts";
-import type { RawTripBatch } from "../raw_trip_batch.ts";
+import { sha256Hex } from "../curation/_sha256.ts";
+import { TRIP_KEY_BYTES } from "../curation/trip_key.ts";
+import type { NumericField, RawTripBatch } from "../raw_trip_batch.ts";
 import { eventId } from "./event_id.ts";
 import type { TripOrigin } from "./trip_to_events.ts";
 
@@ -100,4 +105,404 @@ function _iso(ms: number): string {
   const milli = rest - s * 1000;
   const base = `${_dayText}T${_pad[h]}:${_pad[m]}:${_pad[s]}`;
   return milli === 0 ? base : `${base}.${String(milli).padStart(3, "0")}`;
+}
+
+const _utf8 = new TextEncoder();
+const _ascii = (text: string) => _utf8.encode(text);
+const _HEX_DIGITS = _ascii("0123456789abcdef");
+const _ID_HEAD = _ascii('{"v":1,"event_id":"');
+const _TRIP_KEY = _ascii('","trip_key":"');
+const _EVENT_TS = _ascii('","event_ts":"');
+const _STARTED = [
+  '"vendor_id":',
+  ',"pickup_ts":"',
+  '","pu_location_id":',
+  ',"passenger_count":',
+  ',"ratecode_id":',
+  ',"store_and_fwd_flag":',
+  ',"trip_type_code":',
+].map(_ascii);
+const _ENDED = ['"dropoff_ts":"', '","do_location_id":', ',"trip_distance":'].map(_ascii);
+const _PAID = [
+  '"payment_type":',
+  ',"fare_amount":',
+  ',"extra":',
+  ',"mta_tax":',
+  ',"tip_amount":',
+  ',"tolls_amount":',
+  ',"improvement_surcharge":',
+  ',"total_amount":',
+  ',"congestion_surcharge":',
+  ',"airport_fee":',
+  ',"cbd_congestion_fee":',
+  ',"ehail_fee":',
+].map(_ascii);
+const _END = _ascii("}}");
+const _NULL = _ascii("null");
+/** Bytes of an event besides its file name, period and flag: generous (about 600 at most). */
+const _FIXED_MAX_BYTES = 1024;
+
+/**
+ * The numbers trip events carry, in the order {@linkcode packEventNumbers}
+ * packs them: each event type's numbers are adjacent (started, then ended,
+ * then the payment, which also reads `dropoff_ts`).
+ */
+export const EVENT_NUMBER_FIELDS = [
+  "pickup_ts",
+  "vendor_id",
+  "pu_location_id",
+  "passenger_count",
+  "ratecode_id",
+  "trip_type_code",
+  "dropoff_ts",
+  "do_location_id",
+  "trip_distance",
+  "payment_type",
+  "fare_amount",
+  "extra",
+  "mta_tax",
+  "tip_amount",
+  "tolls_amount",
+  "improvement_surcharge",
+  "total_amount",
+  "congestion_surcharge",
+  "airport_fee",
+  "cbd_congestion_fee",
+  "ehail_fee",
+] as const satisfies readonly NumericField[];
+
+/** How many numbers {@linkcode packEventNumbers} writes per row. */
+export const EVENT_NUMBERS = EVENT_NUMBER_FIELDS.length;
+
+/**
+ * Copies the numbers of row `i` that its events carry to
+ * `values[at .. at + EVENT_NUMBERS)`, in {@linkcode EVENT_NUMBER_FIELDS}
+ * order. A replay writes events in event-time order, not file order: reading
+ * one packed row touches a few adjacent cache lines where reading the
+ * batch's columns touches one line per column.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import { EVENT_NUMBERS, packEventNumbers } from "./event_json.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([{
+ *   trip_type: "green", vendor_id: 2, pickup_ts: 1000, dropoff_ts: 2000,
+ *   passenger_count: 1, trip_distance: 2.58, ratecode_id: 1, store_and_fwd_flag: "N",
+ *   pu_location_id: 236, do_location_id: 239, payment_type: 2, fare_amount: 12.8,
+ *   extra: 1, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0, improvement_surcharge: 1,
+ *   total_amount: 17.05, congestion_surcharge: 2.75, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
+ * }], { tripType: "green", sourceFile: "g.parquet" });
+ * const values = new Float64Array(EVENT_NUMBERS);
+ * packEventNumbers(batch, 0, values, 0);
+ * assert.deepEqual([values[0], values[6]], [1000, 2000]);
+ * ```
+ */
+export function packEventNumbers(
+  batch: RawTripBatch,
+  i: number,
+  values: Float64Array,
+  at: number,
+): void {
+  const n = batch.numeric;
+  values[at] = n.pickup_ts[i]!;
+  values[at + 1] = n.vendor_id[i]!;
+  values[at + 2] = n.pu_location_id[i]!;
+  values[at + 3] = n.passenger_count[i]!;
+  values[at + 4] = n.ratecode_id[i]!;
+  values[at + 5] = n.trip_type_code[i]!;
+  values[at + 6] = n.dropoff_ts[i]!;
+  values[at + 7] = n.do_location_id[i]!;
+  values[at + 8] = n.trip_distance[i]!;
+  values[at + 9] = n.payment_type[i]!;
+  values[at + 10] = n.fare_amount[i]!;
+  values[at + 11] = n.extra[i]!;
+  values[at + 12] = n.mta_tax[i]!;
+  values[at + 13] = n.tip_amount[i]!;
+  values[at + 14] = n.tolls_amount[i]!;
+  values[at + 15] = n.improvement_surcharge[i]!;
+  values[at + 16] = n.total_amount[i]!;
+  values[at + 17] = n.congestion_surcharge[i]!;
+  values[at + 18] = n.airport_fee[i]!;
+  values[at + 19] = n.cbd_congestion_fee[i]!;
+  values[at + 20] = n.ehail_fee[i]!;
+}
+
+/**
+ * Writes trip events as UTF-8 JSON straight into a byte buffer: exactly the
+ * bytes of `TextEncoder` over {@linkcode encodeTripEvent}, without the
+ * intermediate strings (whose building and re-encoding dominated the
+ * replay's profile). A trip comes as {@linkcode packEventNumbers} packed it,
+ * its flag, and its key as curation stores it (16 digest bytes); the event id
+ * is hashed from the key's hex as {@linkcode eventId} does.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import {
+ *   encodeTripEvent, EVENT_NUMBERS, packEventNumbers, TripEventWriter,
+ * } from "./event_json.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([{
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0,
+ *   tolls_amount: 0, improvement_surcharge: 1, total_amount: 17.05,
+ *   congestion_surcharge: 2.75, airport_fee: null, cbd_congestion_fee: null,
+ *   ehail_fee: null, trip_type_code: 1,
+ * }], { tripType: "green", sourceFile: "g.parquet" });
+ * const values = new Float64Array(EVENT_NUMBERS);
+ * packEventNumbers(batch, 0, values, 0);
+ * const keys = new Uint8Array(16); // the trip key "000…0"
+ * const writer = new TripEventWriter("g.parquet", "green");
+ * const out = new Uint8Array(writer.maxBytes("2024-01", "N"));
+ * const end = writer.write(values, 0, "N", keys, 0, "2024-01", "trip_ended", out, 0);
+ * const origin = { tripKey: "0".repeat(32), period: "2024-01", sourceFile: "g.parquet" };
+ * assert.equal(
+ *   new TextDecoder().decode(out.subarray(0, end)),
+ *   encodeTripEvent(batch, 0, origin, "trip_ended"),
+ * );
+ * ```
+ */
+export class TripEventWriter {
+  #sourceFile: string;
+  /** What {@linkcode TripEventWriter.maxBytes} adds to its period and flag. */
+  #maxBytesBase: number;
+  #tripType: TripType;
+  /** Per period: the bytes from `","trip_type":"` to the first data field name, per type. */
+  #middles = new Map<string, Record<TripEventType, Uint8Array>>();
+  #flags = new Map<string, Uint8Array>();
+  /** Per type, the bytes `<key hex>|<type>` that the event id hashes. */
+  #idInputs: Record<TripEventType, Uint8Array>;
+
+  /** A writer for the events of one source file (its base name) of one trip type. */
+  constructor(sourceFile: string, tripType: TripType) {
+    this.#sourceFile = sourceFile;
+    this.#tripType = tripType;
+    this.#maxBytesBase = _FIXED_MAX_BYTES + 6 * sourceFile.length;
+    const input = (type: TripEventType) => _ascii(`${"0".repeat(2 * TRIP_KEY_BYTES)}|${type}`);
+    this.#idInputs = {
+      trip_started: input("trip_started"),
+      trip_ended: input("trip_ended"),
+      payment_processed: input("payment_processed"),
+    };
+  }
+
+  /**
+   * The most bytes {@linkcode TripEventWriter.write} may take for a trip of
+   * `period` with store-and-forward flag `flag`, whatever the event type.
+   *
+   * @example
+   * ```ts
+   * import { TripEventWriter } from "./event_json.ts";
+   * import assert from "node:assert";
+   * assert.ok(new TripEventWriter("g.parquet", "green").maxBytes("2024-01", "N") < 2048);
+   * ```
+   */
+  maxBytes(period: string, flag: string | null | undefined): number {
+    // JSON escapes take at most 6 bytes per UTF-16 unit, UTF-8 at most 3.
+    return this.#maxBytesBase + 6 * (period.length + (flag?.length ?? 0));
+  }
+
+  /**
+   * Writes the `type` event of the trip packed at `values[at ..]` at
+   * `out[p..]` and returns where it ends. Its key is
+   * `keys[16 * k .. 16 * k + 16)`. `out` must have
+   * {@linkcode TripEventWriter.maxBytes} free bytes from `p`.
+   *
+   * @example
+   * ```ts
+   * import { EVENT_NUMBERS, TripEventWriter } from "./event_json.ts";
+   * import assert from "node:assert";
+   * const values = new Float64Array(EVENT_NUMBERS).fill(1);
+   * values[0] = Date.UTC(2024, 0, 1);
+   * const out = new Uint8Array(2048);
+   * const end = new TripEventWriter("y.parquet", "yellow")
+   *   .write(values, 0, null, new Uint8Array(16), 0, "2024-01", "trip_started", out, 0);
+   * const event = JSON.parse(new TextDecoder().decode(out.subarray(0, end)));
+   * assert.equal(event.event_ts, "2024-01-01T00:00:00");
+   * ```
+   */
+  write(
+    values: Float64Array,
+    at: number,
+    flag: string | null | undefined,
+    keys: Uint8Array,
+    k: number,
+    period: string,
+    type: TripEventType,
+    out: Uint8Array,
+    p: number,
+  ): number {
+    const input = this.#idInputs[type];
+    for (let j = 0, d = k * TRIP_KEY_BYTES; j < TRIP_KEY_BYTES; j++, d++) {
+      const byte = keys[d]!;
+      input[2 * j] = _HEX_DIGITS[byte >> 4]!;
+      input[2 * j + 1] = _HEX_DIGITS[byte & 15]!;
+    }
+    p = _copy(_ID_HEAD, out, p);
+    const id = sha256Hex(input);
+    for (let j = 0; j < 2 * TRIP_KEY_BYTES; j++) out[p++] = id.charCodeAt(j);
+    p = _copy(_TRIP_KEY, out, p);
+    for (let j = 0; j < 2 * TRIP_KEY_BYTES; j++) out[p++] = input[j]!;
+    p = _copy(_EVENT_TS, out, p);
+    const tsAt = p;
+    p = _writeIso(type === "trip_started" ? values[at]! : values[at + 6]!, out, p);
+    const tsEnd = p;
+    p = _copy(this.#middle(period)[type], out, p);
+    if (type === "trip_started") {
+      p = _writeNumber(values[at + 1]!, out, _copy(_STARTED[0]!, out, p));
+      p = _copy(_STARTED[1]!, out, p);
+      out.copyWithin(p, tsAt, tsEnd);
+      p += tsEnd - tsAt;
+      p = _writeNumber(values[at + 2]!, out, _copy(_STARTED[2]!, out, p));
+      p = _writeNumber(values[at + 3]!, out, _copy(_STARTED[3]!, out, p));
+      p = _writeNumber(values[at + 4]!, out, _copy(_STARTED[4]!, out, p));
+      p = _copy(this.#flag(flag), out, _copy(_STARTED[5]!, out, p));
+      p = _writeNumber(values[at + 5]!, out, _copy(_STARTED[6]!, out, p));
+    } else if (type === "trip_ended") {
+      p = _copy(_ENDED[0]!, out, p);
+      out.copyWithin(p, tsAt, tsEnd);
+      p += tsEnd - tsAt;
+      p = _writeNumber(values[at + 7]!, out, _copy(_ENDED[1]!, out, p));
+      p = _writeNumber(values[at + 8]!, out, _copy(_ENDED[2]!, out, p));
+    } else {
+      for (let f = 0; f < _PAID.length; f++) {
+        p = _writeNumber(values[at + 9 + f]!, out, _copy(_PAID[f]!, out, p));
+      }
+    }
+    return _copy(_END, out, p);
+  }
+
+  /** The constant bytes between the timestamp and the first data field, per type. */
+  #middle(period: string): Record<TripEventType, Uint8Array> {
+    let middle = this.#middles.get(period);
+    if (middle === undefined) {
+      const text = (type: TripEventType) =>
+        _ascii(
+          `","trip_type":"${this.#tripType}","period":${JSON.stringify(period)},` +
+            `"source_file":${JSON.stringify(this.#sourceFile)},"event_type":"${type}","data":{`,
+        );
+      middle = {
+        trip_started: text("trip_started"),
+        trip_ended: text("trip_ended"),
+        payment_processed: text("payment_processed"),
+      };
+      this.#middles.set(period, middle);
+    }
+    return middle;
+  }
+
+  #flag(flag: string | null | undefined): Uint8Array {
+    if (flag == null) return _NULL;
+    let bytes = this.#flags.get(flag);
+    if (bytes === undefined) {
+      bytes = _utf8.encode(JSON.stringify(flag));
+      this.#flags.set(flag, bytes);
+    }
+    return bytes;
+  }
+}
+
+/** Copies `bytes` to `out[p..]`; a loop beats `set` for these short literals. */
+function _copy(bytes: Uint8Array, out: Uint8Array, p: number): number {
+  const n = bytes.length;
+  for (let j = 0; j < n; j++) out[p + j] = bytes[j]!;
+  return p + n;
+}
+
+/**
+ * {@linkcode _n}'s text as ASCII bytes, without a string in between for
+ * integers and for amounts with at most two decimals (most of a trip's
+ * numbers). Such an `x` equals `c / 100` for the integer `c` nearest to
+ * `100 * x`; below 1e13 that decimal has at most 15 significant digits, so it
+ * is the shortest text that reads back as `x`, which is what `String` writes.
+ */
+function _writeNumber(x: number, out: Uint8Array, p: number): number {
+  if (x === 0) { // and -0, as String(-0) is "0"
+    out[p] = 48;
+    return p + 1;
+  }
+  if ((x | 0) === x && x !== -2147483648) {
+    if (x < 0) {
+      out[p++] = 45;
+      return _writeDigits(-x, out, p);
+    }
+    return _writeDigits(x, out, p);
+  }
+  const cents = Math.round(x * 100);
+  if (cents / 100 === x && cents < 1e15 && cents > -1e15) {
+    let c = cents;
+    if (c < 0) {
+      out[p++] = 45;
+      c = -c;
+    }
+    const fraction = c % 100;
+    p = _writeDigits((c - fraction) / 100, out, p);
+    if (fraction === 0) return p; // an integer beyond 32 bits
+    out[p++] = 46;
+    out[p++] = 48 + ((fraction / 10) | 0);
+    if (fraction % 10 !== 0) out[p++] = 48 + (fraction % 10);
+    return p;
+  }
+  const text = _n(x); // ASCII: digits, "-", ".", "e", "+" or "null"
+  for (let j = 0; j < text.length; j++) out[p++] = text.charCodeAt(j);
+  return p;
+}
+
+/** The decimal digits of the non-negative integer `v` (below 2^53). */
+function _writeDigits(v: number, out: Uint8Array, p: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let q = p + digits - 1; q >= p; q--) {
+    const next = Math.floor(v / 10);
+    out[q] = 48 + (v - 10 * next);
+    v = next;
+  }
+  return p + digits;
+}
+
+let _byteDay = NaN;
+let _byteDayText: Uint8Array | undefined;
+
+/** {@linkcode _iso}'s text as ASCII bytes, digits written in place. */
+function _writeIso(ms: number, out: Uint8Array, p: number): number {
+  const day = Math.floor(ms / MS_PER_DAY);
+  if (day !== _byteDay) {
+    _byteDay = day;
+    const text = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    _byteDayText = text.length === 10 ? _ascii(text) : undefined;
+  }
+  let rest = ms - day * MS_PER_DAY;
+  if (_byteDayText === undefined || !Number.isInteger(rest)) {
+    const text = _iso(ms); // years past 9999, fractions of milliseconds
+    for (let j = 0; j < text.length; j++) out[p++] = text.charCodeAt(j);
+    return p;
+  }
+  p = _copy(_byteDayText, out, p);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  const milli = rest - s * 1000;
+  out[p++] = 84; // T
+  p = _write2(h, out, p);
+  out[p++] = 58; // :
+  p = _write2(m, out, p);
+  out[p++] = 58;
+  p = _write2(s, out, p);
+  if (milli === 0) return p;
+  out[p++] = 46; // .
+  out[p++] = 48 + Math.floor(milli / 100);
+  return _write2(milli % 100, out, p);
+}
+
+function _write2(v: number, out: Uint8Array, p: number): number {
+  const tens = Math.floor(v / 10);
+  out[p] = 48 + tens;
+  out[p + 1] = 48 + v - 10 * tens;
+  return p + 2;
 }
