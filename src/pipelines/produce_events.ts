@@ -8,13 +8,17 @@
  */
 import type { ReasonCounts } from "../../schemas/curation_reason.ts";
 import type { TripType } from "../../schemas/raw_trip.ts";
-import { TRIP_EVENT_VERSION, type TripRejectMessage } from "../../schemas/trip_event.ts";
+import {
+  TRIP_EVENT_VERSION,
+  type TripEventType,
+  type TripRejectMessage,
+} from "../../schemas/trip_event.ts";
 import { createCurationState, curateBatch } from "../domain/curation/curate_batch.ts";
 import { periodFromFileName, periodOfMonthIndex } from "../domain/curation/period.ts";
 import { ACCEPTED, reasonOfCode, zeroReasonCounts } from "../domain/curation/reasons.ts";
-import { keyHex } from "../domain/curation/trip_key.ts";
+import { keyHex, TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { type ReplayDisorder, ReplayPlanner } from "../domain/events/replay_plan.ts";
-import { encodeTripEvent } from "../domain/events/event_json.ts";
+import { EVENT_NUMBERS, packEventNumbers, TripEventWriter } from "../domain/events/event_json.ts";
 import type { RawTripBatch } from "../domain/raw_trip_batch.ts";
 import { inspectTripFile } from "../io/parquet/inspect_trip_file.ts";
 import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
@@ -67,19 +71,40 @@ export interface ProduceSummary {
   publishEventsPerSecond: number;
 }
 
-interface _Accepted {
-  batches: RawTripBatch[];
-  keys: Uint8Array[];
-  batchOf: Uint16Array;
-  rowOf: Uint32Array;
-  periodOf: string[];
+/**
+ * The accepted trips of a replay, by trip number: what their events carry,
+ * packed row-major ({@linkcode packEventNumbers}), their keys, flags and
+ * periods. Events go out in event-time order, not file order, so reading a
+ * trip's numbers from the columnar batches missed the cache once per column.
+ */
+class _AcceptedTrips {
+  readonly values: Float64Array;
+  readonly keys: Uint8Array;
+  readonly flags: (string | null)[] = [];
+  readonly periods: string[] = [];
+
+  constructor(capacity: number) {
+    this.values = new Float64Array(capacity * EVENT_NUMBERS);
+    this.keys = new Uint8Array(capacity * TRIP_KEY_BYTES);
+  }
+
+  add(trip: number, batch: RawTripBatch, i: number, keys: Uint8Array, period: string): void {
+    packEventNumbers(batch, i, this.values, trip * EVENT_NUMBERS);
+    this.keys.set(
+      keys.subarray(i * TRIP_KEY_BYTES, (i + 1) * TRIP_KEY_BYTES),
+      trip * TRIP_KEY_BYTES,
+    );
+    this.flags[trip] = batch.storeAndFwdFlag[i] ?? null;
+    this.periods[trip] = period;
+  }
 }
 
 /**
  * Replays `path` onto the bus: creates `<prefix>trip-events`, `<prefix>trip-rejects`
  * and `<prefix>trip-events-dlq`, publishes rejects, then three events per
  * accepted trip keyed by `trip_key`, ordered by event time. The accepted rows
- * stay in memory (columnar) until the replay ends, since event order is not file order.
+ * stay in memory (the numbers their events carry, packed per trip) until the
+ * replay ends, since event order is not file order.
  *
  * @example
  * ```ts ignore
@@ -102,20 +127,11 @@ export async function produceEvents(
   }
   const state = createCurationState({ period });
   const planner = new ReplayPlanner(options);
-  const accepted: _Accepted = {
-    batches: [],
-    keys: [],
-    batchOf: new Uint16Array(info.rows),
-    rowOf: new Uint32Array(info.rows),
-    periodOf: [],
-  };
+  const accepted = new _AcceptedTrips(info.rows);
   let rowsRead = 0;
   const rejected = zeroReasonCounts();
   for await (const batch of readTripBatches(path, { tripType: info.tripType })) {
     const verdicts = curateBatch(batch, state);
-    const b = accepted.batches.length;
-    accepted.batches.push(batch);
-    accepted.keys.push(verdicts.keys);
     const rejects: OutgoingMessage[] = [];
     const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;
     for (let i = 0; i < batch.length; i++) {
@@ -123,9 +139,7 @@ export async function produceEvents(
       const code = verdicts.codes[i]!;
       if (code === ACCEPTED) {
         const trip = planner.addTrip(pickups[i]!, dropoffs[i]!);
-        accepted.batchOf[trip] = b;
-        accepted.rowOf[trip] = i;
-        accepted.periodOf[trip] = periodOfMonthIndex(month);
+        accepted.add(trip, batch, i, verdicts.keys, periodOfMonthIndex(month));
         continue;
       }
       const key = keyHex(verdicts.keys, i);
@@ -154,7 +168,7 @@ export async function produceEvents(
   let chunk: OutgoingMessage[] = [];
   let inFlight: Promise<void> = Promise.resolve();
   const pace = _pacer(options.speed);
-  const bytes = new _ChunkBytes();
+  const bytes = new _ChunkBytes(accepted, new TripEventWriter(info.sourceFile, info.tripType));
   const flush = async () => {
     const messages = chunk;
     chunk = [];
@@ -177,17 +191,9 @@ export async function produceEvents(
       }
     }
     if (chunk.length === 0) await pace.wait(planned.sendMs, options.signal);
-    const b = accepted.batchOf[planned.trip]!;
-    const i = accepted.rowOf[planned.trip]!;
-    const batch = accepted.batches[b]!;
-    const origin = {
-      tripKey: keyHex(accepted.keys[b]!, i),
-      period: accepted.periodOf[planned.trip]!,
-      sourceFile: info.sourceFile,
-    };
     chunk.push({
-      key: origin.tripKey,
-      value: bytes.add(encodeTripEvent(batch, i, origin, planned.type)),
+      key: keyHex(accepted.keys, planned.trip),
+      value: bytes.add(planned.trip, planned.type),
     });
   }
   if (!interrupted && chunk.length > 0) await flush();
@@ -246,25 +252,44 @@ function _pacer(speed: number | undefined): {
 }
 
 /**
- * UTF-8 bytes of a chunk's messages in one buffer: one `encodeInto` per
- * message and a view each, instead of a string the Kafka client measures and
- * copies again (its byte-length pass dominated the producer's profile).
+ * The event values of a chunk in one buffer, written in place by a
+ * {@linkcode TripEventWriter} with a view each: no event string is built,
+ * encoded or measured again by the Kafka client (building and re-encoding
+ * strings dominated the producer's profile).
  */
 class _ChunkBytes {
-  #encoder = new TextEncoder();
+  #trips: _AcceptedTrips;
+  #writer: TripEventWriter;
   #buf = new Uint8Array(1 << 23);
   #pos = 0;
 
-  add(text: string): Uint8Array {
-    // At most 3 bytes per UTF-16 unit.
-    if (this.#pos + text.length * 3 > this.#buf.length) {
-      this.#buf = new Uint8Array(Math.max(1 << 23, text.length * 3));
+  constructor(trips: _AcceptedTrips, writer: TripEventWriter) {
+    this.#trips = trips;
+    this.#writer = writer;
+  }
+
+  add(trip: number, type: TripEventType): Uint8Array {
+    const trips = this.#trips;
+    const period = trips.periods[trip]!;
+    const flag = trips.flags[trip];
+    const need = this.#writer.maxBytes(period, flag);
+    if (this.#pos + need > this.#buf.length) {
+      this.#buf = new Uint8Array(Math.max(1 << 23, need));
       this.#pos = 0;
     }
-    const { written } = this.#encoder.encodeInto(text, this.#buf.subarray(this.#pos));
-    const view = this.#buf.subarray(this.#pos, this.#pos + written);
-    this.#pos += written;
-    return view;
+    const start = this.#pos;
+    this.#pos = this.#writer.write(
+      trips.values,
+      trip * EVENT_NUMBERS,
+      flag,
+      trips.keys,
+      trip,
+      period,
+      type,
+      this.#buf,
+      start,
+    );
+    return this.#buf.subarray(start, this.#pos);
   }
 
   /** Starts a new buffer: the previous chunk may still be in flight. */

@@ -1,5 +1,7 @@
 import assert from "node:assert";
 import { tripEventSchema, tripRejectSchema } from "../../../schemas/trip_event.ts";
+import { eventId } from "../../../src/domain/events/event_id.ts";
+import { eventsToTrip } from "../../../src/domain/events/events_to_trip.ts";
 import { fromNaiveIso } from "../../../src/domain/events/naive_time.ts";
 import { produceEvents } from "../../../src/pipelines/produce_events.ts";
 import { GREEN_2024_01 } from "../../_support/fixtures.ts";
@@ -40,6 +42,24 @@ Deno.test("produceEvents() replays green 2024-01 as events in event-time order, 
     speed_over_limit: 134,
   });
   assert.deepEqual(summary.rejected, { ...summary.rejected, ...byReason });
+});
+
+Deno.test("produceEvents() events carry their own trip: each trip's three rebuild a row with its key", async () => {
+  const bus = new RecordingBus();
+  const summary = await produceEvents(bus, GREEN_2024_01, { topicPrefix: "p_" });
+  const trips = new Map<string, Record<string, unknown>>();
+  for (const event of bus.json("p_trip-events").map((e) => tripEventSchema.parse(e))) {
+    assert.equal(event.event_id, eventId(event.trip_key, event.event_type));
+    const trip = trips.get(event.trip_key) ?? {};
+    assert.equal(trip[event.event_type], undefined, `${event.trip_key} ${event.event_type} twice`);
+    trip[event.event_type] = event;
+    trips.set(event.trip_key, trip);
+  }
+  assert.equal(trips.size, summary.accepted);
+  for (const events of trips.values()) {
+    // Throws unless the rebuilt row hashes to the events' trip_key.
+    eventsToTrip(events as unknown as Parameters<typeof eventsToTrip>[0]);
+  }
 });
 
 Deno.test("produceEvents() injects seeded, reproducible disorder", async () => {
