@@ -1,5 +1,5 @@
-# The long-running ChillFlow tasks (assembler, API) on the official Deno image.
-# `docker compose up` passes the task name (assemble, serve) as the command.
+# The long-running ChillFlow task (the assembler) on the official Deno image.
+# `docker compose up` passes the task name as the command; any other task runs the same way.
 FROM denoland/deno:2.9.6
 
 WORKDIR /app
