@@ -25,6 +25,7 @@ import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
 import type { Bus, OutgoingMessage } from "../ports/bus.ts";
 import { rawJson } from "./_trip_lines.ts";
 import { streamTopics } from "./stream_topics.ts";
+import { TripKeyStream } from "./_trip_key_stream.ts";
 
 /** Options of {@linkcode produceEvents}. */
 export interface ProduceOptions extends ReplayDisorder {
@@ -73,19 +74,25 @@ export interface ProduceSummary {
 
 /**
  * The accepted trips of a replay, by trip number: what their events carry,
- * packed row-major ({@linkcode packEventNumbers}), their keys, flags and
- * periods. Events go out in event-time order, not file order, so reading a
- * trip's numbers from the columnar batches missed the cache once per column.
+ * packed row-major ({@linkcode packEventNumbers}), their keys, and the codes
+ * of their flag and period in small tables of distinct values. Events go out
+ * in event-time order, not file order, so reading a trip's numbers from the
+ * columnar batches missed the cache once per column, and each row's own flag
+ * string once more.
  */
 class _AcceptedTrips {
   readonly values: Float64Array;
   readonly keys: Uint8Array;
-  readonly flags: (string | null)[] = [];
-  readonly periods: string[] = [];
+  readonly flagCodes: Uint16Array;
+  readonly periodCodes: Uint16Array;
+  readonly flags = new _Interned<string | null>();
+  readonly periods = new _Interned<string>();
 
   constructor(capacity: number) {
     this.values = new Float64Array(capacity * EVENT_NUMBERS);
     this.keys = new Uint8Array(capacity * TRIP_KEY_BYTES);
+    this.flagCodes = new Uint16Array(capacity);
+    this.periodCodes = new Uint16Array(capacity);
   }
 
   add(trip: number, batch: RawTripBatch, i: number, keys: Uint8Array, period: string): void {
@@ -94,8 +101,25 @@ class _AcceptedTrips {
       keys.subarray(i * TRIP_KEY_BYTES, (i + 1) * TRIP_KEY_BYTES),
       trip * TRIP_KEY_BYTES,
     );
-    this.flags[trip] = batch.storeAndFwdFlag[i] ?? null;
-    this.periods[trip] = period;
+    this.flagCodes[trip] = this.flags.code(batch.storeAndFwdFlag[i] ?? null);
+    this.periodCodes[trip] = this.periods.code(period);
+  }
+}
+
+/** Distinct values numbered in order of appearance (at most 65536). */
+class _Interned<T> {
+  readonly values: T[] = [];
+  #codes = new Map<T, number>();
+
+  code(value: T): number {
+    let code = this.#codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      if (code > 0xffff) throw new RangeError("More than 65536 distinct values");
+      this.values.push(value);
+      this.#codes.set(value, code);
+    }
+    return code;
   }
 }
 
@@ -122,16 +146,27 @@ export async function produceEvents(
   const period = options.period ?? periodFromFileName(info.sourceFile);
   const topics = streamTopics(options.topicPrefix);
   const partitions = options.partitions ?? 6;
-  for (const topic of [topics.events, topics.rejects, topics.dlq]) {
-    await bus.ensureTopic(topic, partitions);
-  }
+  // Creating topics takes round trips: they are made while the file is read.
+  const topicsMade = Promise.all(
+    [topics.events, topics.rejects, topics.dlq].map((topic) => bus.ensureTopic(topic, partitions)),
+  );
   const state = createCurationState({ period });
   const planner = new ReplayPlanner(options);
   const accepted = new _AcceptedTrips(info.rows);
   let rowsRead = 0;
   const rejected = zeroReasonCounts();
+  // Rejects go out while the file is read, one publish after the other, without
+  // waiting for each: the first one may also start and connect the bus's producer.
+  // A failure there (or in making the topics) stops the reading at the next batch.
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => void (failure ??= { error });
+  let rejectsPublished = topicsMade.then(() => {});
+  rejectsPublished.catch(fail);
+  // Hashing every row's trip_key is half of reading and curating: a worker does it.
+  using tripKeys = new TripKeyStream(path, info.tripType);
   for await (const batch of readTripBatches(path, { tripType: info.tripType })) {
-    const verdicts = curateBatch(batch, state);
+    if (failure !== undefined) throw failure.error;
+    const verdicts = curateBatch(batch, state, await tripKeys.next());
     const rejects: OutgoingMessage[] = [];
     const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;
     for (let i = 0; i < batch.length; i++) {
@@ -158,8 +193,12 @@ export async function produceEvents(
       rejects.push({ key, value: JSON.stringify(message) });
     }
     rowsRead += batch.length;
-    if (rejects.length > 0) await bus.publish(topics.rejects, rejects);
+    if (rejects.length > 0) {
+      rejectsPublished = rejectsPublished.then(() => bus.publish(topics.rejects, rejects));
+      rejectsPublished.catch(fail);
+    }
   }
+  await rejectsPublished;
   const total = planner.length;
   const publishStarted = performance.now();
   const chunkMessages = options.chunkMessages ?? 20_000;
@@ -270,8 +309,8 @@ class _ChunkBytes {
 
   add(trip: number, type: TripEventType): Uint8Array {
     const trips = this.#trips;
-    const period = trips.periods[trip]!;
-    const flag = trips.flags[trip];
+    const period = trips.periods.values[trips.periodCodes[trip]!]!;
+    const flag = trips.flags.values[trips.flagCodes[trip]!] ?? null;
     const need = this.#writer.maxBytes(period, flag);
     if (this.#pos + need > this.#buf.length) {
       this.#buf = new Uint8Array(Math.max(1 << 23, need));

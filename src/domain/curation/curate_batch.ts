@@ -73,20 +73,32 @@ export interface CurationVerdicts {
 /**
  * Curates a batch: applies the ten rules in contract order to every row and
  * records accepted keys in `state` (so a later identical row is a duplicate).
+ * `keys` are the rows' trip keys as {@linkcode tripKeyDigests} computes them,
+ * which it does when they are not given (a caller may hash on another thread).
  *
  * @example
  * ```ts
  * import { batchFromRows } from "../raw_trip_batch.ts";
  * import { createCurationState, curateBatch } from "./curate_batch.ts";
+ * import { tripKeyDigests } from "./trip_key.ts";
  * import assert from "node:assert";
  * const batch = batchFromRows([], { tripType: "green", sourceFile: "g.parquet" });
  * const verdicts = curateBatch(batch, createCurationState({ period: "2024-01" }));
  * assert.equal(verdicts.accepted, 0);
+ * assert.equal(curateBatch(batch, createCurationState(), tripKeyDigests(batch)).accepted, 0);
  * ```
  */
-export function curateBatch(batch: RawTripBatch, state: CurationState): CurationVerdicts {
+export function curateBatch(
+  batch: RawTripBatch,
+  state: CurationState,
+  keys: Uint8Array = tripKeyDigests(batch),
+): CurationVerdicts {
   const n = batch.length;
-  const keys = tripKeyDigests(batch);
+  if (keys.length !== n * TRIP_KEY_BYTES) {
+    throw new RangeError(
+      `Expected ${n * TRIP_KEY_BYTES} key bytes for ${n} rows, got ${keys.length}`,
+    );
+  }
   const codes = new Uint8Array(n);
   const periods = new Int32Array(n);
   const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;

@@ -3,6 +3,7 @@ import { tripEventSchema, tripRejectSchema } from "../../../schemas/trip_event.t
 import { eventId } from "../../../src/domain/events/event_id.ts";
 import { eventsToTrip } from "../../../src/domain/events/events_to_trip.ts";
 import { fromNaiveIso } from "../../../src/domain/events/naive_time.ts";
+import { ChillFlowError } from "../../../src/errors.ts";
 import { produceEvents } from "../../../src/pipelines/produce_events.ts";
 import { GREEN_2024_01 } from "../../_support/fixtures.ts";
 import { RecordingBus } from "./_recording_bus.ts";
@@ -60,6 +61,17 @@ Deno.test("produceEvents() events carry their own trip: each trip's three rebuil
     // Throws unless the rebuilt row hashes to the events' trip_key.
     eventsToTrip(events as unknown as Parameters<typeof eventsToTrip>[0]);
   }
+});
+
+Deno.test("produceEvents() fails with the bus's error, publishing nothing, when it cannot make the topics", async () => {
+  const bus = new RecordingBus();
+  const refused = new ChillFlowError("CF_BUS", "no topics today");
+  // As a broker would: the refusal comes while the file is being read.
+  bus.ensureTopic = () => new Promise((_, reject) => setTimeout(() => reject(refused), 150));
+  let published = 0;
+  bus.publish = () => (published++, Promise.resolve());
+  await assert.rejects(produceEvents(bus, GREEN_2024_01), (error: unknown) => error === refused);
+  assert.equal(published, 0);
 });
 
 Deno.test("produceEvents() injects seeded, reproducible disorder", async () => {

@@ -4,7 +4,7 @@ import { batchFromRows } from "../../../../src/domain/raw_trip_batch.ts";
 import { createCurationState, curateBatch } from "../../../../src/domain/curation/curate_batch.ts";
 import { monthIndexOfPeriod } from "../../../../src/domain/curation/period.ts";
 import { reasonOfCode } from "../../../../src/domain/curation/reasons.ts";
-import { keyHex, tripKey } from "../../../../src/domain/curation/trip_key.ts";
+import { keyHex, tripKey, tripKeyDigests } from "../../../../src/domain/curation/trip_key.ts";
 import { BASE_ROW, row } from "./_rows.ts";
 
 const PICKUP = BASE_ROW.pickup_ts!;
@@ -170,4 +170,22 @@ Deno.test("curateBatch() counts every reason, zeros included", () => {
 
 Deno.test("createCurationState() refuses a malformed period", () => {
   assert.throws(() => createCurationState({ period: "2024-13" }), RangeError);
+});
+
+Deno.test("curateBatch() takes trip keys hashed elsewhere, and refuses keys of another batch", () => {
+  const batch = batchFromRows([BASE_ROW, row({ fare_amount: 9.5 })], {
+    tripType: "green",
+    sourceFile: "green_tripdata_2024-01.parquet",
+  });
+  const keys = tripKeyDigests(batch);
+  const verdicts = curateBatch(batch, createCurationState({ period: "2024-01" }), keys);
+  assert.equal(verdicts.keys, keys);
+  assert.deepEqual(
+    verdicts.codes,
+    curateBatch(batch, createCurationState({ period: "2024-01" })).codes,
+  );
+  assert.throws(
+    () => curateBatch(batch, createCurationState(), keys.subarray(16)),
+    /Expected 32 key bytes for 2 rows, got 16/,
+  );
 });
