@@ -1,6 +1,7 @@
 /**
  * The `Bus` port: partitioned, keyed, durable topics with consumer groups.
- * Adapters: `KafkaBus` (kafkajs) and `FileBus` (embedded, files under
+ * Adapters: `KafkaBus` (@platformatic/kafka to publish, kafkajs for topics
+ * and consumer groups) and `FileBus` (embedded, files under
  * `.chillflow/bus`, shared between processes).
  *
  * @module

@@ -102,6 +102,7 @@ export function spawnAssembler(world: StreamWorld, extra: string[] = []): Deno.C
       "--allow-read",
       "--allow-write=.chillflow",
       "--allow-env",
+      "--deny-ffi",
       "--allow-net=127.0.0.1,localhost",
       "tasks/assemble.ts",
       "--schema",

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { ChillFlowError } from "../../src/errors.ts";
 import { KafkaBus } from "../../src/adapters/kafka/bus.ts";
+import { KafkaProducer } from "../../src/adapters/kafka/_producer.ts";
+import { type KafkaBusOptions, resolveKafkaBusOptions } from "../../src/adapters/kafka/options.ts";
+import type { Delivery } from "../../src/ports/bus.ts";
 import { busSuite } from "../ports/bus_suite.ts";
-import { requireService } from "../_support/services.ts";
+import { requireService, testName } from "../_support/services.ts";
+import { JAVA_PARTITIONS } from "../_support/java_partitions.ts";
 
 busSuite(
   "integration: KafkaBus",
@@ -27,4 +31,131 @@ Deno.test("integration: KafkaBus.open reports an unreachable broker as CF_BUS_UN
       return true;
     },
   );
+});
+
+const decoder = new TextDecoder();
+
+/** Opens a bus on the test broker, makes a fresh topic, runs `fn`, then cleans up. */
+async function withTopic(
+  partitions: number,
+  fn: (bus: KafkaBus, topic: string) => Promise<void>,
+  options: Partial<KafkaBusOptions> = {},
+): Promise<void> {
+  const brokers = (await requireService("kafka")).split(",");
+  const bus = await KafkaBus.open({
+    brokers,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 500,
+    ...options,
+  });
+  const topic = testName("topic");
+  try {
+    await bus.ensureTopic(topic, partitions);
+    await fn(bus, topic);
+  } finally {
+    await bus.deleteTopics([topic]).catch(() => {});
+    await bus.close();
+  }
+}
+
+/** Reads `count` messages of `topic` from the beginning with a new group. */
+async function consume(bus: KafkaBus, topic: string, count: number): Promise<Delivery[]> {
+  const got: Delivery[] = [];
+  const sub = await bus.subscribe({
+    group: testName("g"),
+    topics: [topic],
+    handleBatch: (batch) => {
+      got.push(...batch.messages);
+      return Promise.resolve();
+    },
+  });
+  try {
+    const deadline = Date.now() + 30_000;
+    while (got.length < count) {
+      if (Date.now() > deadline) throw new Error(`Timed out with ${got.length} of ${count}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await sub.stop();
+  }
+  return got;
+}
+
+Deno.test({
+  name: "integration: KafkaBus puts each key on the partition Kafka's Java client picks",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withTopic(6, async (bus, topic) => {
+      await bus.publish(topic, JAVA_PARTITIONS.map(([key]) => ({ key, value: key })));
+      const got = await consume(bus, topic, JAVA_PARTITIONS.length);
+      const partitionOf = new Map(got.map((d) => [decoder.decode(d.value), d.partition]));
+      for (const [key, of6] of JAVA_PARTITIONS) {
+        assert.equal(partitionOf.get(key), of6, key);
+      }
+    }),
+});
+
+Deno.test({
+  name: "integration: KafkaBus splits a publish above the broker's 1 MiB limit, in order",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withTopic(3, async (bus, topic) => {
+      // One key, so one partition, and random bytes without compression: unsplit, its
+      // record batch would be 3 MB, which the broker refuses (message.max.bytes is 1 MiB).
+      const messages = Array.from({ length: 1500 }, (_, i) => {
+        const value = crypto.getRandomValues(new Uint8Array(2000));
+        new DataView(value.buffer).setUint32(0, i);
+        return { key: "one-key", value };
+      });
+      await bus.publish(topic, messages);
+      const got = await consume(bus, topic, messages.length);
+      assert.equal(new Set(got.map((d) => d.partition)).size, 1);
+      got.forEach((d, i) => assert.deepEqual(d.value, messages[i]!.value, `message ${i}`));
+    }, { compression: "none" }),
+});
+
+Deno.test("integration: KafkaBus producer fails fast with CF_BUS_UNREACHABLE when no broker answers", async () => {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = probe.addr as Deno.NetAddr;
+  probe.close(); // nothing listens there now
+  await using producer = new KafkaProducer(
+    resolveKafkaBusOptions({
+      brokers: [`127.0.0.1:${port}`],
+      retries: 2,
+      connectionTimeoutMs: 500,
+    }),
+  );
+  const started = performance.now();
+  await assert.rejects(producer.publish("t", [{ key: "k", value: "v" }]), (error: unknown) => {
+    assert.ok(error instanceof ChillFlowError);
+    assert.equal(error.code, "CF_BUS_UNREACHABLE");
+    assert.match(
+      error.message,
+      new RegExp(
+        `^Cannot reach Kafka at 127\\.0\\.0\\.1:${port} while publishing to "t": .*ECONNREFUSED`,
+      ),
+    );
+    assert.doesNotMatch(error.message, /\n/);
+    return true;
+  });
+  // Two retries with backoff and a worker to start: seconds, not minutes.
+  assert.ok(performance.now() - started < 10_000, `${performance.now() - started} ms`);
+});
+
+Deno.test({
+  name: "integration: KafkaBus refuses to publish once closed",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const brokers = (await requireService("kafka")).split(",");
+    const bus = await KafkaBus.open({ brokers });
+    await bus.close();
+    await assert.rejects(bus.publish("t", [{ key: "k", value: "v" }]), (error: unknown) => {
+      assert.ok(error instanceof ChillFlowError);
+      assert.equal(error.code, "CF_BUS");
+      return true;
+    });
+  },
 });

@@ -19,20 +19,20 @@ export function kafkaLogLevel(level: ResolvedKafkaBusOptions["logLevel"]): logLe
  * Below debug it drops entries that are noise to us: kafkajs logs every
  * failed connection and error response at ERROR even when it retries (a
  * broker that is still loading its coordinators), and the failures that
- * matter reach the bus as rejected promises (`CF_BUS_UNREACHABLE`) anyway. It also drops the warning about our
- * deliberately bounded producer retries (see `bus.ts`).
+ * matter reach the bus as rejected promises (`CF_BUS_UNREACHABLE`) anyway.
+ * (kafkajs serves topics and consumer groups; publishing goes through
+ * @platformatic/kafka, see `_producer.ts`.)
  */
 export function quietLogCreator(level: ResolvedKafkaBusOptions["logLevel"]): logCreator {
   const verbose = level === "debug";
   return () => ({ namespace, level: entryLevel, label, log }) => {
     if (entryLevel > kafkaLogLevel(level)) return;
     const { message, error } = log as { message: string; error?: string };
-    if (!verbose && _isNoise(namespace, message)) return;
+    if (!verbose && _isNoise(namespace)) return;
     console.error(`kafkajs ${label} ${message}${error === undefined ? "" : `: ${error}`}`);
   };
 }
 
-function _isNoise(namespace: string, message: string): boolean {
-  return namespace === "Connection" || namespace === "BrokerPool" ||
-    message.startsWith("Limiting retries for the idempotent producer");
+function _isNoise(namespace: string): boolean {
+  return namespace === "Connection" || namespace === "BrokerPool";
 }

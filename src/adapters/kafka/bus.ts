@@ -1,22 +1,17 @@
 /**
- * {@linkcode KafkaBus}: the `Bus` port on Apache Kafka through kafkajs.
+ * {@linkcode KafkaBus}: the `Bus` port on Apache Kafka. Publishing goes
+ * through @platformatic/kafka (`_producer.ts`, several times kafkajs's
+ * throughput); topics and consumer groups through kafkajs.
  *
  * @module
  */
-import { Buffer } from "node:buffer";
-import {
-  type Admin,
-  CompressionTypes,
-  Kafka,
-  type Message,
-  Partitioners,
-  type Producer,
-} from "kafkajs";
+import { type Admin, Kafka } from "kafkajs";
 import { ChillFlowError } from "../../errors.ts";
 import type { Bus, OutgoingMessage, SubscribeOptions, Subscription } from "../../ports/bus.ts";
 import { toBusError } from "./_errors.ts";
 import "./_request_queue_fix.ts";
 import { kafkaLogLevel, quietLogCreator } from "./_log.ts";
+import { KafkaProducer } from "./_producer.ts";
 import { KafkaSubscription } from "./_subscription.ts";
 import {
   type KafkaBusOptions,
@@ -25,9 +20,9 @@ import {
 } from "./options.ts";
 
 /**
- * Kafka topics with keyed messages (kafkajs's default murmur2 partitioner, as
- * the Java client), an idempotent producer with `acks=all`, and consumer
- * groups that commit by hand after each handled batch.
+ * Kafka topics with keyed messages (murmur2 partitions, as the Java client),
+ * an idempotent producer with `acks=all`, and consumer groups that commit by
+ * hand after each handled batch.
  *
  * @example Publish and consume
  * ```ts ignore
@@ -43,7 +38,7 @@ export class KafkaBus implements Bus {
   #kafka: Kafka;
   #admin: Admin;
   #options: ResolvedKafkaBusOptions;
-  #producer: Promise<Producer> | undefined;
+  #producer: KafkaProducer | undefined;
   #subscriptions = new Set<KafkaSubscription>();
   #closed: Promise<void> | undefined;
 
@@ -100,21 +95,16 @@ export class KafkaBus implements Bus {
     }
   }
 
-  /** Publishes messages in batches; resolves once all in-sync replicas have them. */
-  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const producer = await this.#connectedProducer();
-    const compression = this.#options.compression === "gzip"
-      ? CompressionTypes.GZIP
-      : CompressionTypes.None;
-    const { maxBatchMessages, maxBatchBytes } = this.#options;
-    try {
-      for (const batch of _chunks(messages, maxBatchMessages, maxBatchBytes)) {
-        await producer.send({ topic, messages: batch, acks: -1, compression });
-      }
-    } catch (error) {
-      throw toBusError(error, this.#options.brokers, `publishing to "${topic}"`);
+  /**
+   * Publishes messages in produce requests below the broker's size limit;
+   * resolves once all in-sync replicas have them.
+   */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.#closed !== undefined) {
+      return Promise.reject(new ChillFlowError("CF_BUS", "The Kafka bus is closed"));
     }
+    this.#producer ??= new KafkaProducer(this.#options);
+    return this.#producer.publish(topic, messages);
   }
 
   /** Joins the group with a new member; resolves once it has joined. */
@@ -142,8 +132,7 @@ export class KafkaBus implements Bus {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await Promise.all([...this.#subscriptions].map((s) => s.stop()));
-      const producer = await this.#producer?.catch(() => undefined);
-      await producer?.disconnect().catch(() => {});
+      await this.#producer?.close();
       await this.#admin.disconnect().catch(() => {});
     })();
     return this.#closed;
@@ -153,52 +142,6 @@ export class KafkaBus implements Bus {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-
-  #connectedProducer(): Promise<Producer> {
-    this.#producer ??= (async () => {
-      const producer = this.#kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        // Bounded on purpose: an unreachable broker must fail the task, not hang it.
-        retry: { retries: this.#options.retries, initialRetryTime: 100, maxRetryTime: 2000 },
-      });
-      try {
-        await producer.connect();
-      } catch (error) {
-        this.#producer = undefined;
-        throw toBusError(error, this.#options.brokers, "connecting the producer");
-      }
-      return producer;
-    })();
-    return this.#producer;
-  }
-}
-
-/** Splits a publish into produce requests below the broker's size limit. */
-function* _chunks(
-  messages: readonly OutgoingMessage[],
-  maxCount: number,
-  maxBytes: number,
-): Generator<Message[]> {
-  let batch: Message[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const value = typeof m.value === "string"
-      ? m.value
-      : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
-    const size = Buffer.byteLength(m.key) +
-      (typeof value === "string" ? Buffer.byteLength(value) : value.length);
-    if (batch.length > 0 && (batch.length >= maxCount || bytes + size > maxBytes)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push({ key: m.key, value });
-    bytes += size;
-  }
-  if (batch.length > 0) yield batch;
 }
 
 function _alreadyExists(error: unknown): boolean {

@@ -12,15 +12,16 @@ export interface KafkaBusOptions {
   /** Client id sent to the brokers. @default "chillflow" */
   clientId?: string;
   /**
-   * Compression of published batches. GZIP is built into kafkajs; other
-   * codecs would need extra npm packages. @default "gzip"
+   * Compression of published batches (@platformatic/kafka gzips through
+   * `node:zlib`, no native addon). @default "gzip"
    */
   compression?: "gzip" | "none";
   /** Most messages per produce request; larger publishes are split. @default 5000 */
   maxBatchMessages?: number;
   /**
-   * Most key+value bytes (before compression) per produce request, below the
-   * broker's 1 MiB `message.max.bytes` even when nothing compresses. @default 900000
+   * Most bytes per produce request before compression (keys, values and
+   * 16 bytes of record overhead each), below the broker's 1 MiB
+   * `message.max.bytes` even when nothing compresses. @default 900000
    */
   maxBatchBytes?: number;
   /** TCP connect timeout per broker. @default 3000 */
@@ -46,9 +47,13 @@ export interface KafkaBusOptions {
    * once (never two of one partition). @default 64
    */
   partitionsConsumedConcurrently?: number;
-  /** Retries of a failing request before giving up. @default 5 */
+  /**
+   * Retries of a failing request before giving up, with backoff from 200 ms to
+   * 2 s. The producer retries at least twice unless this is 0 (its client
+   * would read 1 as "forever"). @default 5
+   */
   retries?: number;
-  /** kafkajs log entries printed to stderr. @default "error" */
+  /** kafkajs log entries (topics, consumer groups) printed to stderr. @default "error" */
   logLevel?: "nothing" | "error" | "warn" | "info" | "debug";
 }
 
