@@ -8,7 +8,7 @@
 import os from "node:os";
 
 // Rows of the synthesized month each benchmark replays (the issues ask for 3,000,000);
-// BENCH_STREAM_ROWS lowers the stream one, whose kafkajs producer needs minutes per million rows.
+// BENCH_STREAM_ROWS lowers the stream one, whose kafkajs baseline needs minutes per million rows.
 const BENCHES = [
   { file: "bench/ingest_bench.ts", title: "Batch ingest (issue 3)", rows: "3000000" },
   {
@@ -24,6 +24,8 @@ const PERMISSIONS = [
   "--allow-net=127.0.0.1,localhost",
   "--allow-env",
   "--allow-sys",
+  // @platformatic/kafka would ask for its optional native CRC32C; denied, it uses WebAssembly.
+  "--deny-ffi",
 ];
 
 const only = Deno.args.filter((a) => !a.startsWith("-"));
