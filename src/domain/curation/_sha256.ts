@@ -1,7 +1,8 @@
 /**
  * SHA-256 prefixes for millions of short messages, through hash-wasm's
- * reusable WebAssembly hasher: `node:crypto`'s `createHash` costs about 5 µs
- * per call in Deno (object and op overhead), the reused hasher well under 2 µs.
+ * reusable WebAssembly hasher: `node:crypto`'s `createHash` costs 1.4-2.3 µs
+ * per 100-byte message in Deno 2.9 (object and op overhead), the reused
+ * hasher about 1 µs.
  *
  * @module
  */
