@@ -24,6 +24,7 @@
 import { Buffer } from "node:buffer";
 import { CompressionTypes, Kafka, logLevel, type Message, Partitioners } from "kafkajs";
 import { ensureSynthMonth, run } from "./_support.ts";
+import { CpuMeter, pidsWhere } from "./_cpu.ts";
 import { KafkaBus } from "../src/adapters/kafka/bus.ts";
 import type { Bus, OutgoingMessage } from "../src/ports/bus.ts";
 import { produceEvents, type ProduceSummary } from "../src/pipelines/produce_events.ts";
@@ -190,6 +191,7 @@ function assemble(prefix: string, target: string) {
   schemas.push(target);
   const output = child.output();
   return {
+    pid: child.pid,
     exited: output,
     async summary() {
       const out = await output;
@@ -240,11 +242,19 @@ try {
   for (const t of [topics.events, topics.rejects, topics.dlq]) await bus.ensureTopic(t, 6);
   const live = await assemble(prefixes[3]!, schema);
   await new Promise((resolve) => setTimeout(resolve, 4_000)); // group join
+  const meter = new CpuMeter({
+    producer: () => Promise.resolve([Deno.pid]),
+    assembler: () => Promise.resolve([live.pid]),
+    "Kafka broker": () => pidsWhere((c) => c.includes(" kafka.Kafka ")),
+    PostgreSQL: () => pidsWhere((c) => /^(postgres|\/usr\/lib\/postgresql\/)/.test(c)),
+    Redis: () => pidsWhere((c) => c.startsWith("redis-server")),
+  });
   const start = performance.now();
   const e2eProduce = await produceEvents(bus, FILE, { topicPrefix: prefixes[3] });
   const producedAt = performance.now();
   await live.exited;
   const doneAt = performance.now() - IDLE_MS;
+  const cpu = await meter.stop();
   const assembled = await live.summary();
   if (assembled.completed !== e2eProduce.accepted) {
     throw new Error(`live run assembled ${assembled.completed} of ${e2eProduce.accepted} trips`);
@@ -254,6 +264,15 @@ try {
   const lagSeconds = Math.max(0, (doneAt - producedAt) / 1000);
 
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const cores = navigator.hardwareConcurrency;
+  const cpuTotal = Object.values(cpu.groups).reduce((a, b) => a + b, 0);
+  const perMillion = (seconds: number) => (seconds / e2eProduce.events * 1e6).toFixed(1);
+  const brokerJit = (await pidsWhere((c) => c.includes(" kafka.Kafka "))).length === 0
+    ? "no broker process found"
+    : (await pidsWhere((c) => c.includes(" kafka.Kafka ") && c.includes("TieredStopAtLevel=1")))
+        .length > 0
+    ? "C1 only (services:up default)"
+    : "C1 + C2";
   console.log([
     `Synthesized month: ${ROWS.toLocaleString("en")} rows -> ${
       ours.events.toLocaleString("en")
@@ -280,6 +299,20 @@ try {
     `| live: events/s (producer start to last commit; bounded by the producer) | ${e2eRate} |`,
     `| backlog: assembler events/s (6 partitions already full) | ${drainRate} |`,
     `| assembler lag after the producer finished | ${lagSeconds.toFixed(1)} s |`,
+    "",
+    `CPU during the live run (${e2eSeconds.toFixed(0)} s; broker JIT: ${brokerJit}), ` +
+    "from /proc: CPU seconds per million events, by process.",
+    "",
+    `| ${Object.keys(cpu.groups).join(" | ")} | all of them | machine busy |`,
+    `|${"---:|".repeat(Object.keys(cpu.groups).length + 2)}`,
+    `| ${Object.values(cpu.groups).map(perMillion).join(" | ")} | ${perMillion(cpuTotal)} | ${
+      (100 * cpu.busy / (cores * (cpu.wall - IDLE_MS / 1000))).toFixed(0)
+    }% of ${cores} cores |`,
+    "",
+    `At ${perMillion(cpuTotal)} CPU seconds per million events, ${cores} fully busy cores bound ` +
+    `the end-to-end rate at ${
+      Math.round(cores / (cpuTotal / e2eProduce.events)).toLocaleString("en")
+    } events/s on this machine.`,
     "",
     `Targets: producer >= 0.5 x Java (${
       ratio(ours.eventsPerSecond, java.rate)
