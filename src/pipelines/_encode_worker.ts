@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { ChillFlowError } from "../errors.ts";
 import type { EncodeMessage, EncodeRequest } from "./_encoded_stream.ts";
+import { workerFailure } from "./_worker_inbox.ts";
 
 // The curation modules finish loading asynchronously (the SHA-256 WebAssembly
 // module is instantiated by a top-level await); importing them statically would
@@ -35,14 +35,7 @@ scope.onmessage = (event: MessageEvent<EncodeRequest | { kind: "credit" }>) => {
     return;
   }
   credits = message.credits;
-  _encode(message).catch((error: unknown) => {
-    scope.postMessage({
-      kind: "error",
-      code: error instanceof ChillFlowError ? error.code : undefined,
-      message: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack : undefined,
-    });
-  });
+  _encode(message).catch((error: unknown) => scope.postMessage(workerFailure(error)));
 };
 
 async function _encode(request: EncodeRequest): Promise<void> {

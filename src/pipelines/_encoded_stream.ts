@@ -6,7 +6,7 @@
  */
 import type { ReasonCounts } from "../../schemas/curation_reason.ts";
 import type { TripType } from "../../schemas/raw_trip.ts";
-import { ChillFlowError, type ErrorCode } from "../errors.ts";
+import { failureError, type WorkerFailure, WorkerInbox } from "./_worker_inbox.ts";
 
 /** Unconsumed chunks the worker may have in flight. */
 export const ENCODE_CREDITS = 8;
@@ -34,46 +34,34 @@ export interface EncodeDone {
 export type EncodeMessage =
   | { kind: "trips" | "rejected"; chunk: string }
   | { kind: "progress"; rows: number }
-  | { kind: "error"; code: ErrorCode | undefined; message: string; stack: string | undefined }
+  | WorkerFailure
   | EncodeDone;
 
 /** COPY chunks of one file, encoded by a worker, in file order. */
 export class EncodedStream implements Disposable {
-  #worker: Worker;
-  #queue: EncodeMessage[] = [];
-  #waiting: ((message: EncodeMessage) => void) | undefined;
+  #inbox = new WorkerInbox<EncodeMessage>(new URL("./_encode_worker.ts", import.meta.url));
   #onRows: (rows: number) => void;
 
   constructor(request: Omit<EncodeRequest, "kind" | "credits">, onRows: (rows: number) => void) {
     this.#onRows = onRows;
-    this.#worker = new Worker(new URL("./_encode_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
-    this.#worker.onmessage = (event: MessageEvent<EncodeMessage>) => this.#push(event.data);
-    this.#worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      this.#push({ kind: "error", code: undefined, message: event.message, stack: undefined });
-    };
-    const start: EncodeRequest = { kind: "start", credits: ENCODE_CREDITS, ...request };
-    this.#worker.postMessage(start);
+    this.#inbox.post(
+      { kind: "start", credits: ENCODE_CREDITS, ...request } satisfies EncodeRequest,
+    );
   }
 
   /** The next chunk or the totals; throws what the worker threw. */
   async next(): Promise<Exclude<EncodeMessage, { kind: "progress" | "error" }>> {
     for (;;) {
-      const message = this.#queue.shift() ??
-        await new Promise<EncodeMessage>((resolve) => this.#waiting = resolve);
+      const message = await this.#inbox.take();
       switch (message.kind) {
         case "progress":
           this.#onRows(message.rows);
           continue;
         case "error":
-          throw message.code === undefined
-            ? Object.assign(new Error(message.message), { stack: message.stack })
-            : new ChillFlowError(message.code, message.message);
+          throw failureError(message);
         case "trips":
         case "rejected":
-          this.#worker.postMessage({ kind: "credit" });
+          this.#inbox.post({ kind: "credit" });
           return message;
         default:
           return message;
@@ -83,16 +71,6 @@ export class EncodedStream implements Disposable {
 
   /** Stops the worker (idempotent). */
   [Symbol.dispose](): void {
-    this.#worker.terminate();
-  }
-
-  #push(message: EncodeMessage): void {
-    const waiting = this.#waiting;
-    if (waiting === undefined) {
-      this.#queue.push(message);
-      return;
-    }
-    this.#waiting = undefined;
-    waiting(message);
+    this.#inbox[Symbol.dispose]();
   }
 }

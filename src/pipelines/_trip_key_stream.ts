@@ -9,7 +9,7 @@
  * @module
  */
 import type { TripType } from "../../schemas/raw_trip.ts";
-import { ChillFlowError, type ErrorCode } from "../errors.ts";
+import { failureError, type WorkerFailure, WorkerInbox } from "./_worker_inbox.ts";
 
 /** What the worker is asked to hash. */
 export interface TripKeyRequest {
@@ -21,7 +21,7 @@ export interface TripKeyRequest {
 export type TripKeyMessage =
   | { kind: "keys"; keys: Uint8Array }
   | { kind: "done" }
-  | { kind: "error"; code: ErrorCode | undefined; message: string; stack: string | undefined };
+  | WorkerFailure;
 
 /**
  * The trip keys of a file's batches, computed by a worker, batch after batch.
@@ -36,21 +36,11 @@ export type TripKeyMessage =
  * ```
  */
 export class TripKeyStream implements Disposable {
-  #worker: Worker;
-  #queue: TripKeyMessage[] = [];
-  #waiting: ((message: TripKeyMessage) => void) | undefined;
+  #inbox = new WorkerInbox<TripKeyMessage>(new URL("./_trip_key_worker.ts", import.meta.url));
 
   /** Starts hashing the batches of `path`, read as `tripType`. */
   constructor(path: string, tripType: TripType) {
-    this.#worker = new Worker(new URL("./_trip_key_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
-    this.#worker.onmessage = (event: MessageEvent<TripKeyMessage>) => this.#push(event.data);
-    this.#worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      this.#push({ kind: "error", code: undefined, message: event.message, stack: undefined });
-    };
-    this.#worker.postMessage({ path, tripType } satisfies TripKeyRequest);
+    this.#inbox.post({ path, tripType } satisfies TripKeyRequest);
   }
 
   /**
@@ -63,32 +53,19 @@ export class TripKeyStream implements Disposable {
    * ```
    */
   async next(): Promise<Uint8Array> {
-    const message = this.#queue.shift() ??
-      await new Promise<TripKeyMessage>((resolve) => this.#waiting = resolve);
+    const message = await this.#inbox.take();
     switch (message.kind) {
       case "keys":
         return message.keys;
       case "done":
         throw new Error("The trip key worker has no more batches");
       default:
-        throw message.code === undefined
-          ? Object.assign(new Error(message.message), { stack: message.stack })
-          : new ChillFlowError(message.code, message.message);
+        throw failureError(message);
     }
   }
 
   /** Stops the worker (idempotent). */
   [Symbol.dispose](): void {
-    this.#worker.terminate();
-  }
-
-  #push(message: TripKeyMessage): void {
-    const waiting = this.#waiting;
-    if (waiting === undefined) {
-      this.#queue.push(message);
-      return;
-    }
-    this.#waiting = undefined;
-    waiting(message);
+    this.#inbox[Symbol.dispose]();
   }
 }

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { ChillFlowError } from "../errors.ts";
 import type { TripKeyMessage, TripKeyRequest } from "./_trip_key_stream.ts";
+import { workerFailure } from "./_worker_inbox.ts";
 
 // The curation modules finish loading asynchronously (the SHA-256 WebAssembly
 // module is instantiated by a top-level await); importing them statically would
@@ -21,14 +21,7 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = (event) => {
-  _hash(event.data).catch((error: unknown) => {
-    scope.postMessage({
-      kind: "error",
-      code: error instanceof ChillFlowError ? error.code : undefined,
-      message: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack : undefined,
-    });
-  });
+  _hash(event.data).catch((error: unknown) => scope.postMessage(workerFailure(error)));
 };
 
 async function _hash(request: TripKeyRequest): Promise<void> {
