@@ -10,9 +10,11 @@
 import type { TripType } from "../../../schemas/raw_trip.ts";
 import type { TripEventType } from "../../../schemas/trip_event.ts";
 import { sha256Hex } from "../curation/_sha256.ts";
+import { writeNaiveTimestamp, writeNumber } from "../curation/ascii_format.ts";
 import { TRIP_KEY_BYTES } from "../curation/trip_key.ts";
 import type { NumericField, RawTripBatch } from "../raw_trip_batch.ts";
 import { eventId } from "./event_id.ts";
+import { toNaiveIso } from "./naive_time.ts";
 import type { TripOrigin } from "./trip_to_events.ts";
 
 const MS_PER_DAY = 86_400_000;
@@ -90,13 +92,16 @@ function _n(x: number): string {
 
 /** Naive ISO text, as `toNaiveIso`, remembering the last day's date text. */
 function _iso(ms: number): string {
-  const day = Math.floor(ms / MS_PER_DAY);
+  const whole = Math.floor(ms); // sub-millisecond parts are dropped, as toISOString does
+  const day = Math.floor(whole / MS_PER_DAY);
   if (day !== _day) {
     _day = day;
-    _dayText = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    const iso = new Date(day * MS_PER_DAY).toISOString();
+    // Years outside 0000-9999 have a longer, signed form: left to toNaiveIso.
+    _dayText = iso.length === 24 ? iso.slice(0, 10) : "";
   }
-  if (_dayText.length !== 10) return new Date(ms).toISOString().slice(0, -1).replace(/\.000$/, "");
-  let rest = ms - day * MS_PER_DAY;
+  if (_dayText === "") return toNaiveIso(whole);
+  let rest = whole - day * MS_PER_DAY;
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const m = Math.floor(rest / 60_000);
@@ -349,28 +354,28 @@ export class TripEventWriter {
     for (let j = 0; j < 2 * TRIP_KEY_BYTES; j++) out[p++] = input[j]!;
     p = _copy(_EVENT_TS, out, p);
     const tsAt = p;
-    p = _writeIso(type === "trip_started" ? values[at]! : values[at + 6]!, out, p);
+    p = writeNaiveTimestamp(out, p, type === "trip_started" ? values[at]! : values[at + 6]!, 84);
     const tsEnd = p;
     p = _copy(this.#middle(period)[type], out, p);
     if (type === "trip_started") {
-      p = _writeNumber(values[at + 1]!, out, _copy(_STARTED[0]!, out, p));
+      p = _writeJsonNumber(values[at + 1]!, out, _copy(_STARTED[0]!, out, p));
       p = _copy(_STARTED[1]!, out, p);
       out.copyWithin(p, tsAt, tsEnd);
       p += tsEnd - tsAt;
-      p = _writeNumber(values[at + 2]!, out, _copy(_STARTED[2]!, out, p));
-      p = _writeNumber(values[at + 3]!, out, _copy(_STARTED[3]!, out, p));
-      p = _writeNumber(values[at + 4]!, out, _copy(_STARTED[4]!, out, p));
+      p = _writeJsonNumber(values[at + 2]!, out, _copy(_STARTED[2]!, out, p));
+      p = _writeJsonNumber(values[at + 3]!, out, _copy(_STARTED[3]!, out, p));
+      p = _writeJsonNumber(values[at + 4]!, out, _copy(_STARTED[4]!, out, p));
       p = _copy(this.#flag(flag), out, _copy(_STARTED[5]!, out, p));
-      p = _writeNumber(values[at + 5]!, out, _copy(_STARTED[6]!, out, p));
+      p = _writeJsonNumber(values[at + 5]!, out, _copy(_STARTED[6]!, out, p));
     } else if (type === "trip_ended") {
       p = _copy(_ENDED[0]!, out, p);
       out.copyWithin(p, tsAt, tsEnd);
       p += tsEnd - tsAt;
-      p = _writeNumber(values[at + 7]!, out, _copy(_ENDED[1]!, out, p));
-      p = _writeNumber(values[at + 8]!, out, _copy(_ENDED[2]!, out, p));
+      p = _writeJsonNumber(values[at + 7]!, out, _copy(_ENDED[1]!, out, p));
+      p = _writeJsonNumber(values[at + 8]!, out, _copy(_ENDED[2]!, out, p));
     } else {
       for (let f = 0; f < _PAID.length; f++) {
-        p = _writeNumber(values[at + 9 + f]!, out, _copy(_PAID[f]!, out, p));
+        p = _writeJsonNumber(values[at + 9 + f]!, out, _copy(_PAID[f]!, out, p));
       }
     }
     return _copy(_END, out, p);
@@ -417,96 +422,7 @@ function _copy(bytes: Uint8Array, out: Uint8Array, p: number): number {
   return p + n;
 }
 
-/**
- * {@linkcode _n}'s text as ASCII bytes, without a string in between for
- * integers and for amounts with at most two decimals (most of a trip's
- * numbers). Such an `x` equals `c / 100` for the integer `c` nearest to
- * `100 * x`; below 1e13 that decimal has at most 15 significant digits, so it
- * is the shortest text that reads back as `x`, which is what `String` writes.
- */
-function _writeNumber(x: number, out: Uint8Array, p: number): number {
-  if (x === 0) { // and -0, as String(-0) is "0"
-    out[p] = 48;
-    return p + 1;
-  }
-  if ((x | 0) === x && x !== -2147483648) {
-    if (x < 0) {
-      out[p++] = 45;
-      return _writeDigits(-x, out, p);
-    }
-    return _writeDigits(x, out, p);
-  }
-  const cents = Math.round(x * 100);
-  if (cents / 100 === x && cents < 1e15 && cents > -1e15) {
-    let c = cents;
-    if (c < 0) {
-      out[p++] = 45;
-      c = -c;
-    }
-    const fraction = c % 100;
-    p = _writeDigits((c - fraction) / 100, out, p);
-    if (fraction === 0) return p; // an integer beyond 32 bits
-    out[p++] = 46;
-    out[p++] = 48 + ((fraction / 10) | 0);
-    if (fraction % 10 !== 0) out[p++] = 48 + (fraction % 10);
-    return p;
-  }
-  const text = _n(x); // ASCII: digits, "-", ".", "e", "+" or "null"
-  for (let j = 0; j < text.length; j++) out[p++] = text.charCodeAt(j);
-  return p;
-}
-
-/** The decimal digits of the non-negative integer `v` (below 2^53). */
-function _writeDigits(v: number, out: Uint8Array, p: number): number {
-  let digits = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-  for (let q = p + digits - 1; q >= p; q--) {
-    const next = Math.floor(v / 10);
-    out[q] = 48 + (v - 10 * next);
-    v = next;
-  }
-  return p + digits;
-}
-
-let _byteDay = NaN;
-let _byteDayText: Uint8Array | undefined;
-
-/** {@linkcode _iso}'s text as ASCII bytes, digits written in place. */
-function _writeIso(ms: number, out: Uint8Array, p: number): number {
-  const day = Math.floor(ms / MS_PER_DAY);
-  if (day !== _byteDay) {
-    _byteDay = day;
-    const text = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-    _byteDayText = text.length === 10 ? _ascii(text) : undefined;
-  }
-  let rest = ms - day * MS_PER_DAY;
-  if (_byteDayText === undefined || !Number.isInteger(rest)) {
-    const text = _iso(ms); // years past 9999, fractions of milliseconds
-    for (let j = 0; j < text.length; j++) out[p++] = text.charCodeAt(j);
-    return p;
-  }
-  p = _copy(_byteDayText, out, p);
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  const milli = rest - s * 1000;
-  out[p++] = 84; // T
-  p = _write2(h, out, p);
-  out[p++] = 58; // :
-  p = _write2(m, out, p);
-  out[p++] = 58;
-  p = _write2(s, out, p);
-  if (milli === 0) return p;
-  out[p++] = 46; // .
-  out[p++] = 48 + Math.floor(milli / 100);
-  return _write2(milli % 100, out, p);
-}
-
-function _write2(v: number, out: Uint8Array, p: number): number {
-  const tens = Math.floor(v / 10);
-  out[p] = 48 + tens;
-  out[p + 1] = 48 + v - 10 * tens;
-  return p + 2;
+/** A number as JSON writes it (non-finite as `null`), in place. */
+function _writeJsonNumber(x: number, out: Uint8Array, p: number): number {
+  return Number.isFinite(x) ? writeNumber(out, p, x) : _copy(_NULL, out, p);
 }

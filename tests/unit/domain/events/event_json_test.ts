@@ -9,6 +9,7 @@ import {
 } from "../../../../src/domain/events/event_json.ts";
 import { mulberry32 } from "../../../../src/domain/events/replay_plan.ts";
 import { tripEvent } from "../../../../src/domain/events/trip_to_events.ts";
+import { toNaiveIso } from "../../../../src/domain/events/naive_time.ts";
 import {
   batchFromRows,
   NUMERIC_FIELDS,
@@ -158,6 +159,29 @@ Deno.test("TripEventWriter writes numbers and times as JSON.stringify does, edge
         encodeTripEvent(batch, 0, origin, type),
         `row ${r}`,
       );
+    }
+  }
+});
+
+Deno.test("trip events write times past year 9999 and with sub-millisecond parts as toNaiveIso does", () => {
+  const keys = new Uint8Array(16).fill(0x3c);
+  const origin = { tripKey: keyHex(keys, 0), period: "2024-01", sourceFile: "g" };
+  for (
+    const ms of [
+      Date.UTC(10000, 0, 1, 2, 3, 4),
+      Date.UTC(2024, 0, 1, 5) + 0.5,
+      Date.UTC(2024, 0, 1),
+    ]
+  ) {
+    const row = sampleRow({ pickup_ts: ms, dropoff_ts: ms + 60_000 });
+    const batch = batchFromRows([row], { tripType: "green", sourceFile: "g" });
+    for (
+      const text of [
+        written(batch, 0, keys, "trip_started"),
+        encodeTripEvent(batch, 0, origin, "trip_started"),
+      ]
+    ) {
+      assert.equal(JSON.parse(text).event_ts, toNaiveIso(ms));
     }
   }
 });
