@@ -64,8 +64,9 @@ export interface RoundCounts {
 interface PartitionWork {
   batch: DeliveryBatch;
   events: TripEvent[];
-  keys: string[];
   assembler: TripAssembler;
+  /** The trips of this round that it owns: their events, wherever they came from, go to its assembler. */
+  keys: string[];
   /** Keys of cached partials due to expire that had no event in this round. */
   due: string[];
 }
@@ -109,7 +110,7 @@ export async function assembleRound(
   }
   if (dead.length > 0) await bus.publish(topics.dlq, dead);
 
-  // A key on two partitions (not from our producer) belongs to the first.
+  // A key on two partitions (not from our producer) belongs to the first one's assembler.
   const keys = [...new Set(work.flatMap((w) => w.keys))];
   // Read while the transaction starts; a failure surfaces where it is awaited.
   const cached = partials.load(keys);
@@ -122,7 +123,13 @@ export async function assembleRound(
       timeoutMs,
       maxEventMs: clocks.get(w.batch.partition) ?? -Infinity,
     });
-    for (const key of w.keys) if (!owners.has(key)) owners.set(key, w.assembler);
+    const owned: string[] = [];
+    for (const key of w.keys) {
+      if (owners.has(key)) continue;
+      owners.set(key, w.assembler);
+      owned.push(key);
+    }
+    w.keys = owned;
   }
   const counts = await store.transaction(async (tx) => {
     await lockAssembly(tx);
@@ -131,7 +138,7 @@ export async function assembleRound(
     let duplicates = 0;
     for (const w of work) {
       for (const event of w.events) {
-        const outcome = w.assembler.add(event);
+        const outcome = owners.get(event.trip_key)!.add(event);
         // "done": a copy of an event of a trip already stored.
         if (outcome === "duplicate" || outcome === "done") duplicates++;
       }
