@@ -1,7 +1,8 @@
 /**
- * `deno task bench`: runs every benchmark as its own process (so each one's
- * peak memory is its own) and writes their markdown sections, side by side
- * with the baselines each measured in the same run, to BENCHMARKS.md.
+ * `deno task bench [name...]`: runs every benchmark (or the named ones) as
+ * its own process (so each one's peak memory is its own) and writes their
+ * markdown sections, side by side with the baselines each measured in the
+ * same run, to BENCHMARKS.md; sections of benchmarks not run are kept.
  *
  * @module
  */
@@ -29,7 +30,13 @@ const PERMISSIONS = [
 ];
 
 const only = Deno.args.filter((a) => !a.startsWith("-"));
-const sections: string[] = [];
+// Sections of benchmarks not run this time are kept as they were, each with its own date.
+const sections = new Map<string, string>(
+  (await Deno.readTextFile("BENCHMARKS.md").catch(() => ""))
+    .split(/^(?=## )/m)
+    .filter((part) => part.startsWith("## "))
+    .map((part) => [part.slice(3, part.indexOf("\n")), part.trim()]),
+);
 let failed = false;
 for (const bench of BENCHES) {
   if (only.length && !only.some((o) => bench.file.includes(o))) continue;
@@ -43,10 +50,11 @@ for (const bench of BENCHES) {
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   const body = new TextDecoder().decode(out.stdout).trim();
   if (out.code !== 0) failed = true;
-  sections.push(
+  sections.set(
+    bench.title,
     `## ${bench.title}\n\n` +
       (out.code === 0 ? body : `**FAILED** (exit ${out.code}); partial output:\n\n${body}`) +
-      `\n\n_Reproduce: \`${
+      `\n\n_Ran ${new Date().toISOString()}. Reproduce: \`${
         bench.rows === "3000000" ? "" : `BENCH_STREAM_ROWS=${bench.rows} `
       }deno task bench ${bench.file.replace(/^bench\/|_bench\.ts$/g, "")}\` (${seconds} s)._`,
   );
@@ -59,13 +67,14 @@ const header = [
   "next to its baseline measured in the same run against the same servers. Tests check correctness,",
   "not timings; these numbers are the speed and memory targets' evidence, met or not.",
   "",
-  `- date: ${new Date().toISOString()}`,
+  `- written: ${new Date().toISOString()} (each section says when it ran)`,
   `- machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${
     (os.totalmem() / 2 ** 30).toFixed(0)
   } GiB, ${Deno.build.os}/${Deno.build.arch}, Deno ${Deno.version.deno}`,
   "",
 ].join("\n");
-await Deno.writeTextFile("BENCHMARKS.md", `${header}\n${sections.join("\n\n")}\n`);
+const ordered = BENCHES.map((b) => sections.get(b.title)).filter((part) => part !== undefined);
+await Deno.writeTextFile("BENCHMARKS.md", `${header}\n${ordered.join("\n\n")}\n`);
 // Aligned tables and wrapped lines, so that `deno fmt --check` (deno task quality) stays clean.
 await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", "BENCHMARKS.md"] }).output();
 console.error("bench: wrote BENCHMARKS.md");
