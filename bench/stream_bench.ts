@@ -188,7 +188,6 @@ function assemble(prefix: string, target: string) {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  schemas.push(target);
   const output = child.output();
   return {
     pid: child.pid,
@@ -204,7 +203,6 @@ function assemble(prefix: string, target: string) {
   };
 }
 
-const schemas: string[] = [];
 const bus = await KafkaBus.open({ brokers: BROKERS, compression: "none" });
 const prefixes = ["ours", "kjs", "java", "e2e"].map((p) => `cf_bench_${p}_${suffix}_`);
 const schema = `cf_bench_stream_${suffix}`;
@@ -322,12 +320,14 @@ try {
   const all = prefixes.flatMap((p) => Object.values(streamTopics(p)));
   await bus.deleteTopics(all).catch(() => {});
   await bus.close();
-  await run("psql", [URL, "-qc", `drop schema if exists ${schema} cascade`]).catch(() => {});
-  await run("redis-cli", [
-    "-u",
-    REDIS,
-    "del",
-    `chillflow:${schema}:${schema}_g:${prefixes[3]}trip-events:wm`,
-  ])
-    .catch(() => {});
+  // Every schema an assembler wrote (the backlog run's and the live one's), and its watermarks.
+  for (const [target, prefix] of [[`${schema}_drain`, prefixes[0]], [schema, prefixes[3]]]) {
+    await run("psql", [URL, "-qc", `drop schema if exists ${target} cascade`]).catch(() => {});
+    await run("redis-cli", [
+      "-u",
+      REDIS,
+      "del",
+      `chillflow:${target}:${target}_g:${prefix}trip-events:wm`,
+    ]).catch(() => {});
+  }
 }
