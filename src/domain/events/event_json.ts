@@ -1,9 +1,9 @@
 /**
- * Fast JSON of trip events, straight from a columnar batch: the same text as
- * `JSON.stringify(tripEvent(rowOf(batch, i), origin, type))` without building
- * the row and event objects (a replay writes millions), as a string
- * ({@linkcode encodeTripEvent}) or as UTF-8 bytes written in place
- * ({@linkcode TripEventWriter}, the replay's hot loop).
+ * Fast JSON of trip events: the UTF-8 bytes of
+ * `JSON.stringify(tripEvent(rowOf(batch, i), origin, type))`, written in place
+ * by {@linkcode TripEventWriter} from numbers packed per trip
+ * ({@linkcode packEventNumbers}), without building the row and event objects
+ * (a replay writes millions: the replay's hot loop).
  *
  * @module
  */
@@ -13,104 +13,6 @@ import { sha256Hex } from "../curation/_sha256.ts";
 import { writeNaiveTimestamp, writeNumber } from "../curation/ascii_format.ts";
 import { TRIP_KEY_BYTES } from "../curation/trip_key.ts";
 import type { NumericField, RawTripBatch } from "../raw_trip_batch.ts";
-import { eventId } from "./event_id.ts";
-import { toNaiveIso } from "./naive_time.ts";
-import type { TripOrigin } from "./trip_to_events.ts";
-
-const MS_PER_DAY = 86_400_000;
-const _pad = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
-let _day = NaN;
-let _dayText = "";
-
-/**
- * The event's JSON text. Only for accepted rows (as {@linkcode tripEvent}).
- *
- * @example
- * ```ts
- * import { batchFromRows } from "../raw_trip_batch.ts";
- * import { encodeTripEvent } from "./event_json.ts";
- * import assert from "node:assert";
- * const batch = batchFromRows([{
- *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
- *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
- *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
- *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0,
- *   tolls_amount: 0, improvement_surcharge: 1, total_amount: 17.05,
- *   congestion_surcharge: 2.75, airport_fee: null, cbd_congestion_fee: null,
- *   ehail_fee: null, trip_type_code: 1,
- * }], { tripType: "green", sourceFile: "g.parquet" });
- * const origin = { tripKey: "0".repeat(32), period: "2024-01", sourceFile: "g.parquet" };
- * const event = JSON.parse(encodeTripEvent(batch, 0, origin, "trip_ended"));
- * assert.equal(event.data.trip_distance, 2.58);
- * ```
- */
-export function encodeTripEvent(
-  batch: RawTripBatch,
-  i: number,
-  origin: TripOrigin,
-  type: TripEventType,
-): string {
-  const n = batch.numeric;
-  const ts = _iso(type === "trip_started" ? n.pickup_ts[i]! : n.dropoff_ts[i]!);
-  const head =
-    `{"v":1,"event_id":"${eventId(origin.tripKey, type)}","trip_key":"${origin.tripKey}",` +
-    `"event_ts":"${ts}","trip_type":"${batch.tripType}","period":${
-      JSON.stringify(origin.period)
-    },` +
-    `"source_file":${JSON.stringify(origin.sourceFile)},"event_type":"${type}","data":{`;
-  if (type === "trip_started") {
-    const flag = batch.storeAndFwdFlag[i];
-    return `${head}"vendor_id":${_n(n.vendor_id[i]!)},"pickup_ts":"${ts}",` +
-      `"pu_location_id":${_n(n.pu_location_id[i]!)},"passenger_count":${
-        _n(n.passenger_count[i]!)
-      },` +
-      `"ratecode_id":${_n(n.ratecode_id[i]!)},"store_and_fwd_flag":${
-        flag == null ? "null" : JSON.stringify(flag)
-      },"trip_type_code":${_n(n.trip_type_code[i]!)}}}`;
-  }
-  if (type === "trip_ended") {
-    return `${head}"dropoff_ts":"${ts}","do_location_id":${_n(n.do_location_id[i]!)},` +
-      `"trip_distance":${_n(n.trip_distance[i]!)}}}`;
-  }
-  return `${head}"payment_type":${_n(n.payment_type[i]!)},"fare_amount":${_n(n.fare_amount[i]!)},` +
-    `"extra":${_n(n.extra[i]!)},"mta_tax":${_n(n.mta_tax[i]!)},"tip_amount":${
-      _n(n.tip_amount[i]!)
-    },` +
-    `"tolls_amount":${_n(n.tolls_amount[i]!)},"improvement_surcharge":${
-      _n(n.improvement_surcharge[i]!)
-    },"total_amount":${_n(n.total_amount[i]!)},"congestion_surcharge":${
-      _n(n.congestion_surcharge[i]!)
-    },"airport_fee":${_n(n.airport_fee[i]!)},"cbd_congestion_fee":${
-      _n(n.cbd_congestion_fee[i]!)
-    },"ehail_fee":${_n(n.ehail_fee[i]!)}}}`;
-}
-
-/** JSON of a numeric column value: `NaN` (null) and infinities as `null`, like JSON.stringify. */
-function _n(x: number): string {
-  return Number.isFinite(x) ? (x === 0 ? "0" : String(x)) : "null";
-}
-
-/** Naive ISO text, as `toNaiveIso`, remembering the last day's date text. */
-function _iso(ms: number): string {
-  const whole = Math.floor(ms); // sub-millisecond parts are dropped, as toISOString does
-  const day = Math.floor(whole / MS_PER_DAY);
-  if (day !== _day) {
-    _day = day;
-    const iso = new Date(day * MS_PER_DAY).toISOString();
-    // Years outside 0000-9999 have a longer, signed form: left to toNaiveIso.
-    _dayText = iso.length === 24 ? iso.slice(0, 10) : "";
-  }
-  if (_dayText === "") return toNaiveIso(whole);
-  let rest = whole - day * MS_PER_DAY;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  const milli = rest - s * 1000;
-  const base = `${_dayText}T${_pad[h]}:${_pad[m]}:${_pad[s]}`;
-  return milli === 0 ? base : `${base}.${String(milli).padStart(3, "0")}`;
-}
 
 const _utf8 = new TextEncoder();
 const _ascii = (text: string) => _utf8.encode(text);
@@ -236,18 +138,17 @@ export function packEventNumbers(
 
 /**
  * Writes trip events as UTF-8 JSON straight into a byte buffer: exactly the
- * bytes of `TextEncoder` over {@linkcode encodeTripEvent}, without the
+ * bytes of `JSON.stringify(tripEvent(...))`, without the
  * intermediate strings (whose building and re-encoding dominated the
  * replay's profile). A trip comes as {@linkcode packEventNumbers} packed it,
  * its flag, and its key as curation stores it (16 digest bytes); the event id
- * is hashed from the key's hex as {@linkcode eventId} does.
+ * is hashed from the key's hex as `eventId` (event_id.ts) does.
  *
  * @example
  * ```ts
- * import { batchFromRows } from "../raw_trip_batch.ts";
- * import {
- *   encodeTripEvent, EVENT_NUMBERS, packEventNumbers, TripEventWriter,
- * } from "./event_json.ts";
+ * import { batchFromRows, rowOf } from "../raw_trip_batch.ts";
+ * import { EVENT_NUMBERS, packEventNumbers, TripEventWriter } from "./event_json.ts";
+ * import { tripEvent } from "./trip_to_events.ts";
  * import assert from "node:assert";
  * const batch = batchFromRows([{
  *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
@@ -267,7 +168,7 @@ export function packEventNumbers(
  * const origin = { tripKey: "0".repeat(32), period: "2024-01", sourceFile: "g.parquet" };
  * assert.equal(
  *   new TextDecoder().decode(out.subarray(0, end)),
- *   encodeTripEvent(batch, 0, origin, "trip_ended"),
+ *   JSON.stringify(tripEvent(rowOf(batch, 0), origin, "trip_ended")),
  * );
  * ```
  */
