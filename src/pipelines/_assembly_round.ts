@@ -134,7 +134,7 @@ export async function assembleRound(
   const counts = await store.transaction(async (tx) => {
     await lockAssembly(tx);
     await writeRejects(tx, rejects);
-    await _restore(tx, owners, cached);
+    await restorePartials(tx, owners, cached);
     let duplicates = 0;
     for (const w of work) {
       for (const event of w.events) {
@@ -155,7 +155,7 @@ export async function assembleRound(
       for (const key of w.due) dueOwners.set(key, w.assembler);
     });
     if (dueOwners.size > 0) {
-      await _restore(tx, dueOwners, partials.load([...dueOwners.keys()]));
+      await restorePartials(tx, dueOwners, partials.load([...dueOwners.keys()]));
     }
     const expired = work.reduce((n, w) => n + w.assembler.expire().length, 0);
     await writeCompleted(tx, completed);
@@ -196,11 +196,20 @@ export async function assembleRound(
   };
 }
 
-/** Gives each owner its cached partials, its expired ones from the store, and its stored trips. */
-async function _restore(
+/**
+ * Gives each trip's owner what is known of it: its partial from the cache
+ * (`cached`, possibly still being read), its expired partial from
+ * `incomplete_trips`, and whether it is already in `trips`.
+ *
+ * @example
+ * ```ts ignore
+ * await restorePartials(tx, new Map(keys.map((key) => [key, assembler])), partials.load(keys));
+ * ```
+ */
+export async function restorePartials(
   tx: SqlClient,
   owners: ReadonlyMap<string, TripAssembler>,
-  cached: Promise<PartialTrip[]>,
+  cached: PartialTrip[] | Promise<PartialTrip[]>,
 ): Promise<void> {
   const [held, stored] = await Promise.all([cached, storedState(tx, [...owners.keys()])]);
   for (const partial of held) owners.get(partial.trip_key)!.load(partial);

@@ -27,8 +27,8 @@ import { TripAssembler } from "../domain/assembly/trip_assembler.ts";
 import type { Bus, DeliveryBatch } from "../ports/bus.ts";
 import type { Cache } from "../ports/cache.ts";
 import type { Store } from "../ports/store.ts";
-import { lockAssembly, storedState, writeIncomplete } from "./_assembly_sql.ts";
-import { assembleRound, type RoundContext } from "./_assembly_round.ts";
+import { lockAssembly, writeIncomplete } from "./_assembly_sql.ts";
+import { assembleRound, restorePartials, type RoundContext } from "./_assembly_round.ts";
 import { BatchGatherer } from "./_batch_gatherer.ts";
 import { writeStreamAudit } from "./_stream_audit.ts";
 import { PartialCache } from "./_partial_cache.ts";
@@ -227,10 +227,7 @@ async function _flush(
       await store.transaction(async (tx) => {
         await lockAssembly(tx);
         const assembler = new TripAssembler({ latenessMs, timeoutMs });
-        for (const partial of cached) assembler.load(partial);
-        const stored = await storedState(tx, keys);
-        for (const partial of stored.expired) assembler.load(partial);
-        assembler.markDone(stored.done);
+        await restorePartials(tx, new Map(keys.map((key) => [key, assembler])), cached);
         flushed += assembler.expireAll().length;
         await writeIncomplete(tx, assembler.partials());
       });
