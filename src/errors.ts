@@ -84,3 +84,57 @@ export function redact(text: string): string {
 export function exitCodeOf(error: unknown): number {
   return error instanceof ChillFlowError && error.code === "CF_USAGE" ? 2 : 1;
 }
+
+/**
+ * An error as a worker posts it to the main thread. Structured cloning keeps
+ * no class, so a `ChillFlowError` travels as its code and retry flag, and
+ * anything else as its name, message and stack.
+ */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: ErrorCode;
+  retryable?: boolean;
+}
+
+/**
+ * The {@linkcode SerializedError} of anything thrown (worker side).
+ *
+ * @example
+ * ```ts
+ * import { ChillFlowError, serializeError } from "./errors.ts";
+ * import assert from "node:assert";
+ * const sent = serializeError(new ChillFlowError("CF_BUS", "refused", { retryable: true }));
+ * assert.deepEqual([sent.code, sent.retryable], ["CF_BUS", true]);
+ * ```
+ */
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  return error instanceof ChillFlowError
+    ? { name: error.name, message: error.message, code: error.code, retryable: error.retryable }
+    : { name: error.name, message: error.message, stack: error.stack };
+}
+
+/**
+ * The error to throw for a {@linkcode SerializedError} (main side): a
+ * `ChillFlowError` with its code and retry flag, or an `Error` with the
+ * original name and stack.
+ *
+ * @example
+ * ```ts
+ * import { ChillFlowError, deserializeError, serializeError } from "./errors.ts";
+ * import assert from "node:assert";
+ * const back = deserializeError(serializeError(new ChillFlowError("CF_INPUT_FILE", "empty")));
+ * assert.ok(back instanceof ChillFlowError && back.code === "CF_INPUT_FILE");
+ * assert.equal(deserializeError(serializeError(new TypeError("x"))).name, "TypeError");
+ * ```
+ */
+export function deserializeError(sent: SerializedError): Error {
+  if (sent.code !== undefined) {
+    return new ChillFlowError(sent.code, sent.message, { retryable: sent.retryable });
+  }
+  const error = Object.assign(new Error(sent.message), { name: sent.name });
+  if (sent.stack !== undefined) error.stack = sent.stack;
+  return error;
+}

@@ -6,7 +6,8 @@
  */
 import type { ReasonCounts } from "../../schemas/curation_reason.ts";
 import type { TripType } from "../../schemas/raw_trip.ts";
-import { failureError, type WorkerFailure, WorkerInbox } from "./_worker_inbox.ts";
+import { deserializeError } from "../errors.ts";
+import { type WorkerFailure, WorkerInbox } from "./_worker_inbox.ts";
 
 /** Unconsumed chunks the worker may have in flight. */
 export const ENCODE_CREDITS = 8;
@@ -58,7 +59,7 @@ export class EncodedStream implements Disposable {
           this.#onRows(message.rows);
           continue;
         case "error":
-          throw failureError(message);
+          throw deserializeError(message.error);
         case "trips":
         case "rejected":
           this.#inbox.post({ kind: "credit" });

@@ -9,7 +9,8 @@
  * @module
  */
 import type { TripType } from "../../schemas/raw_trip.ts";
-import { failureError, type WorkerFailure, WorkerInbox } from "./_worker_inbox.ts";
+import { deserializeError } from "../errors.ts";
+import { type WorkerFailure, WorkerInbox } from "./_worker_inbox.ts";
 
 /** What the worker is asked to hash. */
 export interface TripKeyRequest {
@@ -60,7 +61,7 @@ export class TripKeyStream implements Disposable {
       case "done":
         throw new Error("The trip key worker has no more batches");
       default:
-        throw failureError(message);
+        throw deserializeError(message.error);
     }
   }
 

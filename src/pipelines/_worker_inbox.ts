@@ -1,18 +1,17 @@
 /**
  * The plumbing both file workers share (the ingest's encoder and the
  * replay's trip-key hasher): their messages taken in order on the main
- * thread, and a failure carried across the thread boundary as a message.
+ * thread, and a failure carried across the thread boundary as a message
+ * (`serializeError` there, `deserializeError` here).
  *
  * @module
  */
-import { ChillFlowError, type ErrorCode } from "../errors.ts";
+import { type SerializedError, serializeError } from "../errors.ts";
 
-/** What a worker posts when its job fails: enough to throw the same error on the main thread. */
+/** What a worker posts when its job fails: the error, to be thrown again on the main thread. */
 export interface WorkerFailure {
   kind: "error";
-  code: ErrorCode | undefined;
-  message: string;
-  stack: string | undefined;
+  error: SerializedError;
 }
 
 /**
@@ -23,33 +22,11 @@ export interface WorkerFailure {
  * import { workerFailure } from "./_worker_inbox.ts";
  * import { ChillFlowError } from "../errors.ts";
  * import assert from "node:assert";
- * assert.equal(workerFailure(new ChillFlowError("CF_INPUT_FILE", "bad file")).code, "CF_INPUT_FILE");
+ * assert.equal(workerFailure(new ChillFlowError("CF_INPUT_FILE", "bad file")).error.code, "CF_INPUT_FILE");
  * ```
  */
 export function workerFailure(error: unknown): WorkerFailure {
-  return {
-    kind: "error",
-    code: error instanceof ChillFlowError ? error.code : undefined,
-    message: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
-  };
-}
-
-/**
- * The error to throw for a worker's failure (main side): a `ChillFlowError`
- * with its code, or a plain `Error` with the worker's stack.
- *
- * @example
- * ```ts
- * import { failureError, workerFailure } from "./_worker_inbox.ts";
- * import assert from "node:assert";
- * assert.equal(failureError(workerFailure(new Error("boom"))).message, "boom");
- * ```
- */
-export function failureError(failure: WorkerFailure): Error {
-  return failure.code === undefined
-    ? Object.assign(new Error(failure.message), { stack: failure.stack })
-    : new ChillFlowError(failure.code, failure.message);
+  return { kind: "error", error: serializeError(error) };
 }
 
 /**
@@ -75,7 +52,7 @@ export class WorkerInbox<M> implements Disposable {
     this.#worker.onmessage = (event: MessageEvent<M | WorkerFailure>) => this.#push(event.data);
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      this.#push({ kind: "error", code: undefined, message: event.message, stack: undefined });
+      this.#push({ kind: "error", error: { name: "Error", message: event.message } });
     };
   }
 

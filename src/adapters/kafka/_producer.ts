@@ -30,7 +30,7 @@
  *
  * @module
  */
-import { ChillFlowError } from "../../errors.ts";
+import { ChillFlowError, deserializeError, type SerializedError } from "../../errors.ts";
 import type { OutgoingMessage } from "../../ports/bus.ts";
 import { murmur2 } from "../file_bus/partition_for.ts";
 import type { ResolvedKafkaBusOptions } from "./options.ts";
@@ -62,18 +62,10 @@ export type ProducerRequest =
   | PublishRequest
   | { kind: "close" };
 
-/** An error crossing from the worker: a `ChillFlowError` (with `code`) or anything else. */
-export interface ProducerFailure {
-  code?: ChillFlowError["code"];
-  name: string;
-  message: string;
-  stack?: string;
-}
-
 /** What the worker answers. */
 export type ProducerReply =
   | { kind: "published"; id: number }
-  | { kind: "failed"; id: number; error: ProducerFailure }
+  | { kind: "failed"; id: number; error: SerializedError }
   | { kind: "closed" };
 
 /**
@@ -169,7 +161,7 @@ export class KafkaProducer implements AsyncDisposable {
       const pending = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
       if (reply.kind === "published") pending?.resolve();
-      else pending?.reject(_toError(reply.error));
+      else pending?.reject(deserializeError(reply.error));
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
@@ -319,14 +311,4 @@ export function planRequests<
     plan.bytes += size;
   }
   return plans.map((p) => p.requests).filter((requests) => requests.length > 0);
-}
-
-function _toError(failure: ProducerFailure): Error {
-  const error = failure.code === undefined
-    ? Object.assign(new Error(failure.message), { name: failure.name })
-    : new ChillFlowError(failure.code, failure.message, {
-      retryable: failure.code === "CF_BUS_UNREACHABLE",
-    });
-  if (failure.code === undefined && failure.stack !== undefined) error.stack = failure.stack;
-  return error;
 }

@@ -7,11 +7,12 @@
  * @module
  */
 import type { MessageToProduce, Producer } from "@platformatic/kafka";
+import { ChillFlowError, serializeError } from "../../errors.ts";
+import { toBusError } from "./_errors.ts";
 import type { ResolvedKafkaBusOptions } from "./options.ts";
 import {
   javaPartition,
   planRequests,
-  type ProducerFailure,
   type ProducerReply,
   type ProducerRequest,
   PUBLISH_LANES,
@@ -20,11 +21,7 @@ import {
 
 // Loaded after `onmessage` is set: the client's modules load WebAssembly, and a
 // start message posted while they load must not be missed.
-const modules = Promise.all([
-  import("@platformatic/kafka"),
-  import("./_errors.ts"),
-  import("../../errors.ts"),
-]);
+const platformatic = import("@platformatic/kafka");
 
 type Bytes = Uint8Array;
 type Produced = MessageToProduce<Bytes, Bytes, Bytes, Bytes>;
@@ -56,7 +53,7 @@ scope.onmessage = (event) => {
     publishing.then(
       () => scope.postMessage({ kind: "published", id: request.id }),
       (error: unknown) =>
-        scope.postMessage({ kind: "failed", id: request.id, error: _failure(error) }),
+        scope.postMessage({ kind: "failed", id: request.id, error: serializeError(error) }),
     );
   } else {
     // Not queued: closing fails the publishes under way instead of waiting for them.
@@ -67,7 +64,7 @@ scope.onmessage = (event) => {
 async function _createProducer(
   options: ResolvedKafkaBusOptions,
 ): Promise<Producer<Bytes, Bytes, Bytes, Bytes>> {
-  const [{ ProduceAcks, Producer }] = await modules;
+  const { ProduceAcks, Producer } = await platformatic;
   return new Producer<Bytes, Bytes, Bytes, Bytes>({
     clientId: options.clientId,
     bootstrapBrokers: [...options.brokers],
@@ -91,7 +88,6 @@ function _boundedRetries(retries: number): number | false {
 }
 
 async function _publish(request: PublishRequest): Promise<void> {
-  const [, { toBusError }, { ChillFlowError }] = await modules;
   const closed = () =>
     new ChillFlowError("CF_BUS", "The Kafka producer was closed while publishing");
   if (closing) throw closed();
@@ -132,15 +128,4 @@ async function _close(): Promise<void> {
   closing = true;
   const client = await producer?.catch(() => undefined);
   await client?.close().catch(() => {});
-}
-
-function _failure(error: unknown): ProducerFailure {
-  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
-  const { code } = error as { code?: unknown };
-  return {
-    code: error.name === "ChillFlowError" ? code as ProducerFailure["code"] : undefined,
-    name: error.name,
-    message: error.message,
-    stack: error.stack,
-  };
 }
