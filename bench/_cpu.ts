@@ -42,22 +42,26 @@ export function machineBusySeconds(): number {
   return ms / 1000;
 }
 
-/** Pids whose command line (arguments joined by spaces) passes `test`. */
-export async function pidsWhere(test: (commandLine: string) => boolean): Promise<number[]> {
-  const pids: number[] = [];
+/** Every live process: pid -> command line (arguments joined by spaces). */
+export async function processes(): Promise<Map<number, string>> {
+  const all = new Map<number, string>();
   for (const line of (await _stdout("ps", ["-eo", "pid=,args="])).split("\n")) {
     const match = /^\s*(\d+) (.*)$/.exec(line);
-    if (match && test(match[2]!)) pids.push(Number(match[1]));
+    if (match) all.set(Number(match[1]), match[2]!);
   }
-  return pids;
+  return all;
 }
+
+/** Which group a process belongs to, from its pid and command line. */
+export type ProcessTest = (pid: number, commandLine: string) => boolean;
 
 /**
  * Samples the CPU seconds of named process groups until `stop()`, keeping
- * each pid's last reading (a process that exits keeps what it used).
+ * each pid's last reading (a process that exits keeps what it used). One
+ * process listing per sample; a process counts for the first group it passes.
  */
 export class CpuMeter {
-  #groups: Map<string, () => Promise<number[]>>;
+  #groups: [string, ProcessTest][];
   #start = new Map<number, number>();
   #last = new Map<number, number>();
   #owner = new Map<number, string>();
@@ -66,9 +70,9 @@ export class CpuMeter {
   #began = performance.now();
   #first: Promise<void>;
 
-  /** Starts sampling; `groups` name a way to find each group's pids (looked up at every sample). */
-  constructor(groups: Record<string, () => Promise<number[]>>) {
-    this.#groups = new Map(Object.entries(groups));
+  /** Starts sampling the groups, looking for their processes at every sample. */
+  constructor(groups: Record<string, ProcessTest>) {
+    this.#groups = Object.entries(groups);
     this.#machine = machineBusySeconds();
     this.#first = this.#sample(true);
     this.#timer = setInterval(() => void this.#sample(), 1000);
@@ -77,8 +81,9 @@ export class CpuMeter {
   async #sample(first = false): Promise<void> {
     if (!first) await this.#first;
     const owners = new Map<number, string>();
-    for (const [name, find] of this.#groups) {
-      for (const pid of await find()) owners.set(pid, name);
+    for (const [pid, commandLine] of await processes()) {
+      const group = this.#groups.find(([, test]) => test(pid, commandLine));
+      if (group !== undefined) owners.set(pid, group[0]);
     }
     for (const [pid, seconds] of await processCpuSeconds([...owners.keys()])) {
       // A process born during the run counts from zero.
@@ -92,9 +97,10 @@ export class CpuMeter {
   async stop(): Promise<{ groups: Record<string, number>; busy: number; wall: number }> {
     clearInterval(this.#timer);
     await this.#sample();
-    const groups: Record<string, number> = {};
+    // Columns in the order the groups were given, a group with no process at 0.
+    const groups = Object.fromEntries(this.#groups.map(([name]) => [name, 0]));
     for (const [pid, name] of this.#owner) {
-      groups[name] = (groups[name] ?? 0) + this.#last.get(pid)! - this.#start.get(pid)!;
+      groups[name] += this.#last.get(pid)! - this.#start.get(pid)!;
     }
     return {
       groups,

@@ -24,7 +24,7 @@
 import { Buffer } from "node:buffer";
 import { CompressionTypes, Kafka, logLevel, type Message, Partitioners } from "kafkajs";
 import { ensureSynthMonth, run } from "./_support.ts";
-import { CpuMeter, pidsWhere } from "./_cpu.ts";
+import { CpuMeter, processes } from "./_cpu.ts";
 import { KafkaBus } from "../src/adapters/kafka/bus.ts";
 import type { Bus, OutgoingMessage } from "../src/ports/bus.ts";
 import { produceEvents, type ProduceSummary } from "../src/pipelines/produce_events.ts";
@@ -162,6 +162,9 @@ async function javaProducerPerformance(topic: string, records: number, size: num
 
 const IDLE_MS = 15_000;
 
+/** Whether a command line is the Kafka broker's JVM. */
+const isBroker = (commandLine: string) => commandLine.includes(" kafka.Kafka ");
+
 /** Starts `deno task assemble` (its declared permissions) on a topic prefix and schema. */
 function assemble(prefix: string, target: string) {
   const child = new Deno.Command(Deno.execPath(), {
@@ -241,11 +244,11 @@ try {
   const live = await assemble(prefixes[3]!, schema);
   await new Promise((resolve) => setTimeout(resolve, 4_000)); // group join
   const meter = new CpuMeter({
-    producer: () => Promise.resolve([Deno.pid]),
-    assembler: () => Promise.resolve([live.pid]),
-    "Kafka broker": () => pidsWhere((c) => c.includes(" kafka.Kafka ")),
-    PostgreSQL: () => pidsWhere((c) => /^(postgres|\/usr\/lib\/postgresql\/)/.test(c)),
-    Redis: () => pidsWhere((c) => c.startsWith("redis-server")),
+    producer: (pid) => pid === Deno.pid,
+    assembler: (pid) => pid === live.pid,
+    "Kafka broker": (_, c) => isBroker(c),
+    PostgreSQL: (_, c) => /^(postgres|\/usr\/lib\/postgresql\/)/.test(c),
+    Redis: (_, c) => c.startsWith("redis-server"),
   });
   const start = performance.now();
   const e2eProduce = await produceEvents(bus, FILE, { topicPrefix: prefixes[3] });
@@ -265,10 +268,10 @@ try {
   const cores = navigator.hardwareConcurrency;
   const cpuTotal = Object.values(cpu.groups).reduce((a, b) => a + b, 0);
   const perMillion = (seconds: number) => (seconds / e2eProduce.events * 1e6).toFixed(1);
-  const brokerJit = (await pidsWhere((c) => c.includes(" kafka.Kafka "))).length === 0
+  const broker = [...(await processes()).values()].find(isBroker);
+  const brokerJit = broker === undefined
     ? "no broker process found"
-    : (await pidsWhere((c) => c.includes(" kafka.Kafka ") && c.includes("TieredStopAtLevel=1")))
-        .length > 0
+    : broker.includes("TieredStopAtLevel=1")
     ? "C1 only (services:up default)"
     : "C1 + C2";
   console.log([
