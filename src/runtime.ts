@@ -46,16 +46,19 @@ export async function openBus(
     return await KafkaBus.open({
       brokers: settings.kafkaBrokers,
       maxBytesPerPartition: tuning.fetchBytesPerPartition,
+      compression: tuning.compression,
     });
   }
   const { FileBus } = await import("./adapters/file_bus/bus.ts");
   return await FileBus.open({ dir: `${settings.dataDir}/bus` });
 }
 
-/** Consumer settings of {@linkcode openBus} that only some adapters have. */
+/** Settings of {@linkcode openBus} that only some adapters have. */
 export interface BusTuning {
   /** Kafka: most bytes one fetch takes from one partition (the size of a round). */
   fetchBytesPerPartition?: number;
+  /** Kafka: compression of published batches. @default "none" */
+  compression?: "gzip" | "none";
 }
 
 /**

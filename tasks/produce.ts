@@ -27,6 +27,7 @@ const optionsSchema = z.object({
   lateBy: z.coerce.number().min(0).default(0),
   dropRate: rate.default(0),
   seed: z.coerce.number().int().default(1),
+  compression: z.enum(["none", "gzip"]).default("none"),
   kafkaBrokers: z.string().optional(),
   dataDir: z.string().optional(),
 });
@@ -52,12 +53,15 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
         .option("--late-rate <R>", "share of payment_processed events sent late", "0")
         .option("--late-by <seconds>", "how late a late payment is", "0")
         .option("--drop-rate <R>", "share of trips that lose one event", "0")
-        .option("--seed <S>", "seed of the disorder choices", "1"),
+        .option("--seed <S>", "seed of the disorder choices", "1")
+        .option("--compression <codec>", "Kafka: none or gzip (for a slow network)", "none"),
       ["bus"],
     ),
   options: optionsSchema,
   async run(options, context) {
-    await using bus = await openBus(resolveSettings(options));
+    await using bus = await openBus(resolveSettings(options), {
+      compression: options.compression,
+    });
     const bar = context.progress("events");
     let last = 0;
     const summary = await produceEvents(bus, options.args[0]!, {

@@ -175,9 +175,7 @@ function _verdicts(trips: readonly CompletedTrip[]): CurationVerdicts {
   const keys = new Uint8Array(trips.length * TRIP_KEY_BYTES);
   const periods = new Int32Array(trips.length);
   trips.forEach((trip, i) => {
-    for (let j = 0; j < TRIP_KEY_BYTES; j++) {
-      keys[i * TRIP_KEY_BYTES + j] = parseInt(trip.trip_key.slice(j * 2, j * 2 + 2), 16);
-    }
+    keys.set(Uint8Array.fromHex(trip.trip_key), i * TRIP_KEY_BYTES);
     periods[i] = monthIndexOfPeriod(trip.period);
   });
   return {

@@ -13,7 +13,9 @@ export interface KafkaBusOptions {
   clientId?: string;
   /**
    * Compression of published batches (@platformatic/kafka gzips through
-   * `node:zlib`, no native addon). @default "gzip"
+   * `node:zlib`, no native addon). None, as in Kafka's own producer: on a
+   * local broker gzip costs CPU and saves nothing (BENCHMARKS.md); choose
+   * gzip when the network is the bottleneck. @default "none"
    */
   compression?: "gzip" | "none";
   /** Most messages per produce request; larger publishes are split. @default 5000 */
@@ -67,14 +69,14 @@ export type ResolvedKafkaBusOptions = Required<KafkaBusOptions>;
  * ```ts
  * import { resolveKafkaBusOptions } from "./options.ts";
  * import assert from "node:assert";
- * assert.equal(resolveKafkaBusOptions({ brokers: ["127.0.0.1:19092"] }).compression, "gzip");
+ * assert.equal(resolveKafkaBusOptions({ brokers: ["127.0.0.1:19092"] }).compression, "none");
  * ```
  */
 export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaBusOptions {
   return {
     brokers: options.brokers,
     clientId: options.clientId ?? "chillflow",
-    compression: options.compression ?? "gzip",
+    compression: options.compression ?? "none",
     maxBatchMessages: options.maxBatchMessages ?? 5000,
     maxBatchBytes: options.maxBatchBytes ?? 900_000,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3000,

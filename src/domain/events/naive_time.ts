@@ -34,11 +34,36 @@ export function toNaiveIso(ms: number): string {
  * ```
  */
 export function fromNaiveIso(text: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/.test(text)
-    ? Date.parse(`${text}Z`)
-    : NaN;
+  const ms = _NAIVE_ISO.test(text) ? _fieldsToMs(text) ?? Date.parse(`${text}Z`) : NaN;
   if (Number.isNaN(ms)) throw new SyntaxError(`Cannot parse "${text}" as a naive ISO time`);
   return ms;
+}
+
+const _NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/;
+const _DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The milliseconds of well-formed text whose fields are all in their common
+ * ranges, from the digits (twice as fast as `Date.parse`, which runs for every
+ * event); `undefined` leaves the rest (years below 100, Feb 29 of a common
+ * year, 24:00, invalid days) to `Date.parse`.
+ */
+function _fieldsToMs(text: string): number | undefined {
+  const digit = (i: number) => text.charCodeAt(i) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
+  const hour = digit(11) * 10 + digit(12);
+  const minute = digit(14) * 10 + digit(15);
+  const second = digit(17) * 10 + digit(18);
+  if (
+    year < 100 || month < 1 || month > 12 || day < 1 || day > _DAYS_IN_MONTH[month]! ||
+    (month === 2 && day === 29) || hour > 23 || minute > 59 || second > 59
+  ) {
+    return undefined;
+  }
+  const milli = text.length === 23 ? digit(20) * 100 + digit(21) * 10 + digit(22) : 0;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
 }
 
 /**

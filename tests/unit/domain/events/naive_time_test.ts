@@ -17,3 +17,27 @@ Deno.test("fromNaiveIso() rejects zoned or malformed text", () => {
 Deno.test("monthOf() names the month of a naive time", () => {
   assert.equal(monthOf(Date.UTC(2023, 11, 31, 23, 59, 59)), "2023-12");
 });
+
+Deno.test("fromNaiveIso() agrees with Date.parse on every field edge and on random times", () => {
+  const texts = [
+    "2024-02-29T12:00:00",
+    "2023-02-29T12:00:00",
+    "2024-04-31T00:00:00",
+    "2024-01-31T23:59:59.999",
+    "2024-01-01T24:00:00",
+    "2024-01-01T23:60:00",
+    "0050-06-15T10:00:00",
+    "0100-01-01T00:00:00",
+    "9999-12-31T23:59:59.001",
+    "2024-00-10T00:00:00",
+    "2024-01-00T00:00:00",
+  ];
+  for (let i = 0; i < 2000; i++) {
+    texts.push(new Date(Math.floor(Math.random() * 4e12)).toISOString().slice(0, 19 + (i % 2) * 4));
+  }
+  for (const text of texts) {
+    const expected = Date.parse(`${text}Z`);
+    if (Number.isNaN(expected)) assert.throws(() => fromNaiveIso(text), SyntaxError, text);
+    else assert.equal(fromNaiveIso(text), expected, text);
+  }
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert";
+import { tripEventSchema } from "../../../schemas/trip_event.ts";
+import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
+import { parseMessage } from "../../../src/pipelines/_dead_letter.ts";
+import type { Delivery } from "../../../src/ports/bus.ts";
+import { originOf, sampleRow } from "../domain/events/_row.ts";
+
+const row = sampleRow();
+const origin = originOf(row);
+
+function delivery(value: Uint8Array): Delivery {
+  return { topic: "trip-events", partition: 0, offset: "0", key: origin.tripKey, value };
+}
+
+function encoded(event: unknown): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(event));
+}
+
+Deno.test("parseMessage: a valid event comes back as the same event", () => {
+  const event = tripEvent(row, origin, "trip_ended");
+  const parsed = parseMessage(delivery(encoded(event)), tripEventSchema);
+  assert.deepStrictEqual(parsed, { ok: true, value: event });
+});
+
+Deno.test("parseMessage: bytes that are not UTF-8 are a parse failure, not replaced text", () => {
+  const bytes = encoded(tripEvent(row, origin, "trip_started"));
+  // 0xff never occurs in UTF-8; placed inside source_file's value it would parse if replaced.
+  const at = new TextDecoder().decode(bytes).indexOf(origin.sourceFile) + 1;
+  const broken = bytes.slice();
+  broken[at] = 0xff;
+  const parsed = parseMessage(delivery(broken), tripEventSchema);
+  assert.equal(parsed.ok, false);
+  assert.match((parsed as { error: string }).error, /^Cannot parse message: /);
+});
+
+Deno.test("parseMessage: a real U+FFFD in the text is kept", () => {
+  const event = { ...tripEvent(row, origin, "trip_started"), source_file: "odd\uFFFDname.parquet" };
+  const parsed = parseMessage(delivery(encoded(event)), tripEventSchema);
+  assert.equal(parsed.ok, true);
+  assert.equal((parsed as { value: { source_file: string } }).value.source_file, event.source_file);
+});
+
+Deno.test("parseMessage: JSON that breaks the schema names the field", () => {
+  const event = { ...tripEvent(row, origin, "trip_started"), trip_key: "XYZ" };
+  const parsed = parseMessage(delivery(encoded(event)), tripEventSchema);
+  assert.equal(parsed.ok, false);
+  assert.match((parsed as { error: string }).error, /^Cannot validate message: trip_key: /);
+});
