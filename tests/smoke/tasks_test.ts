@@ -44,3 +44,9 @@ for (const name of taskNames) {
     assert.match(r.stderr, /unknown option '--no-such-flag'/);
   });
 }
+
+Deno.test("smoke: produce refuses a compression codec it does not offer, before touching the file", async () => {
+  const r = await runDenoTask("produce", "no-such-file.parquet", "--compression", "lz4");
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /compression/);
+});

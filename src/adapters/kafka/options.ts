@@ -14,7 +14,7 @@ export interface KafkaBusOptions {
   /**
    * Compression of published batches (@platformatic/kafka gzips through
    * `node:zlib`, no native addon). None, as in Kafka's own producer: on a
-   * local broker gzip costs CPU and saves nothing (BENCHMARKS.md); choose
+   * local broker gzip costs CPU and saves nothing (README, "The stream path"); choose
    * gzip when the network is the bottleneck. @default "none"
    */
   compression?: "gzip" | "none";

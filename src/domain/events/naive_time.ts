@@ -45,8 +45,8 @@ const _DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /**
  * The milliseconds of well-formed text whose fields are all in their common
  * ranges, from the digits (twice as fast as `Date.parse`, which runs for every
- * event); `undefined` leaves the rest (years below 100, Feb 29 of a common
- * year, 24:00, invalid days) to `Date.parse`.
+ * event); `undefined` leaves the rest (years below 100, every Feb 29, 24:00,
+ * invalid days) to `Date.parse`.
  */
 function _fieldsToMs(text: string): number | undefined {
   const digit = (i: number) => text.charCodeAt(i) - 48;
