@@ -2,13 +2,15 @@
  * One assembler round: the batches gathered from one fetch (several
  * partitions of the events and rejects topics), handled in ONE transaction.
  *
- * In this order: parse and validate (failures go to the DLQ topic first: at
- * least once, never lost); in the transaction, merge the events with the
- * partial state (cache, plus `incomplete_trips` for expired trips), insert
- * completed trips and rejects, expire partials past each partition's
- * watermark, recompute the KPIs of the zone-hours touched; after the commit,
- * update the cache. The bus commits offsets last, so replaying a round after
- * a crash at any point converges to the same tables.
+ * Two stages. {@linkcode prepareRound} parses and validates (failures go to
+ * the DLQ topic first: at least once, never lost). {@linkcode writeRound},
+ * in the transaction, merges the events with the partial state (cache, plus
+ * `incomplete_trips` for expired trips), inserts completed trips and
+ * rejects, expires partials past each partition's watermark, recomputes the
+ * KPIs of the zone-hours touched and saves the live partials to the cache;
+ * after the commit, it removes settled trips from the cache. The bus commits
+ * offsets last, so replaying a round after a crash at any point converges to
+ * the same tables.
  *
  * Every partition keeps its own watermark (an event-time clock of its own
  * events), so each gets its own {@linkcode TripAssembler}; their trip keys
@@ -61,36 +63,48 @@ export interface RoundCounts {
 }
 
 /** The events of one partition in a round, and the assembler that owns its trips. */
-interface PartitionWork {
+export interface PartitionWork {
   batch: DeliveryBatch;
   events: TripEvent[];
   assembler: TripAssembler;
-  /** The trips of this round that it owns: their events, wherever they came from, go to its assembler. */
+  /** The trip keys of this partition's events. */
   keys: string[];
+  /** The trips of this round that it owns: their events, wherever they came from, go to its assembler. */
+  owned: string[];
   /** Keys of cached partials due to expire that had no event in this round. */
   due: string[];
 }
 
+/** A round after parsing: its valid events by partition, its rejects, and what went to the DLQ. */
+export interface PreparedRound {
+  /** Batches handed over, of either topic. */
+  batches: number;
+  work: PartitionWork[];
+  rejects: TripRejectMessage[];
+  deadLetters: number;
+}
+
 /**
- * Handles one round of batches; resolves after the transaction commits and
- * the cache is updated.
+ * Parses and validates a round's messages and publishes the ones that fail
+ * to the DLQ. Needs no state, so it runs while the previous round is written;
+ * it yields between batches so that round's database replies are not held up.
  *
  * @example
  * ```ts ignore
- * const counts = await assembleRound(context, batches);
+ * const counts = await writeRound(context, await prepareRound(context, batches));
  * console.log(counts.completed);
  * ```
  */
-export async function assembleRound(
+export async function prepareRound(
   context: RoundContext,
   batches: readonly DeliveryBatch[],
-): Promise<RoundCounts> {
-  const { store, bus, partials, topics, latenessMs, timeoutMs } = context;
+): Promise<PreparedRound> {
+  const { bus, topics } = context;
   const dead: OutgoingMessage[] = [];
   const rejects: TripRejectMessage[] = [];
-  const watermarks = partials.watermarks();
   const work: PartitionWork[] = [];
   for (const batch of batches) {
+    if (work.length > 0 || rejects.length > 0) await new Promise((r) => setTimeout(r, 0));
     if (batch.topic === topics.rejects) {
       for (const delivery of batch.messages) {
         const parsed = parseMessage(delivery, tripRejectSchema);
@@ -106,34 +120,55 @@ export async function assembleRound(
       else dead.push(deadLetter(delivery, parsed.error));
     }
     const keys = [...new Set(events.map((e) => e.trip_key))];
-    work.push({ batch, events, keys, assembler: undefined!, due: [] });
+    work.push({ batch, events, keys, owned: [], assembler: undefined!, due: [] });
   }
   if (dead.length > 0) await bus.publish(topics.dlq, dead);
+  return { batches: batches.length, work, rejects, deadLetters: dead.length };
+}
 
+/**
+ * Writes a prepared round in one transaction; resolves after the commit and
+ * the cache update. Rounds of every member of the group run one at a time
+ * (the schema's assembly lock), and each reads the cache inside its
+ * transaction and saves to it before the commit, so a member still writing a
+ * round after a rebalance never overwrites what the partition's new owner
+ * saved. Only removals wait for the commit: a removed trip is in `trips` or
+ * `incomplete_trips` by then, and nothing saves it again.
+ *
+ * @example
+ * ```ts ignore
+ * const counts = await writeRound(context, await prepareRound(context, batches));
+ * console.log(counts.completed);
+ * ```
+ */
+export async function writeRound(
+  context: RoundContext,
+  round: PreparedRound,
+): Promise<RoundCounts> {
+  const { store, bus, partials, topics, latenessMs, timeoutMs } = context;
+  const { work, rejects } = round;
   // A key on two partitions (not from our producer) belongs to the first one's assembler.
   const keys = [...new Set(work.flatMap((w) => w.keys))];
-  // Read while the transaction starts; a failure surfaces where it is awaited.
-  const cached = partials.load(keys);
-  cached.catch(() => {});
-  const clocks = await watermarks;
-  const owners = new Map<string, TripAssembler>();
-  for (const w of work) {
-    w.assembler = new TripAssembler({
-      latenessMs,
-      timeoutMs,
-      maxEventMs: clocks.get(w.batch.partition) ?? -Infinity,
-    });
-    const owned: string[] = [];
-    for (const key of w.keys) {
-      if (owners.has(key)) continue;
-      owners.set(key, w.assembler);
-      owned.push(key);
-    }
-    w.keys = owned;
-  }
   const counts = await store.transaction(async (tx) => {
     await lockAssembly(tx);
-    await writeRejects(tx, rejects);
+    const cached = partials.load(keys);
+    cached.catch(() => {});
+    const [clocks] = await Promise.all([partials.watermarks(), writeRejects(tx, rejects)]);
+    const owners = new Map<string, TripAssembler>();
+    for (const w of work) {
+      w.assembler = new TripAssembler({
+        latenessMs,
+        timeoutMs,
+        maxEventMs: clocks.get(w.batch.partition) ?? -Infinity,
+      });
+      const owned: string[] = [];
+      for (const key of w.keys) {
+        if (owners.has(key)) continue;
+        owners.set(key, w.assembler);
+        owned.push(key);
+      }
+      w.owned = owned;
+    }
     await restorePartials(tx, owners, cached);
     let duplicates = 0;
     for (const w of work) {
@@ -165,6 +200,7 @@ export async function assembleRound(
       tx,
       work.flatMap((w) => w.assembler.partials().filter((partial) => partial.expired)),
     );
+    await Promise.all(work.map((w) => _saveLive(partials, w)));
     return { completed: completed.length, expired, duplicates };
   });
 
@@ -180,7 +216,7 @@ export async function assembleRound(
     )
   );
   if (invalid.length > 0) await bus.publish(topics.dlq, invalid);
-  await Promise.all(work.map((w) => _updateCache(partials, w)));
+  await Promise.all(work.map((w) => _forgetSettled(partials, w)));
 
   let events = 0;
   for (const w of work) {
@@ -192,7 +228,7 @@ export async function assembleRound(
     events,
     ...counts,
     rejects: rejects.length,
-    deadLetters: dead.length + invalid.length,
+    deadLetters: round.deadLetters + invalid.length,
   };
 }
 
@@ -217,17 +253,24 @@ export async function restorePartials(
   for (const key of stored.done) owners.get(key)!.markDone([key]);
 }
 
-/** Saves the partition's live partials, forgets the rest, and moves its watermark. */
-async function _updateCache(partials: PartialCache, w: PartitionWork): Promise<void> {
+/** The partition's live partials of this round. */
+function _live(w: PartitionWork): PartialTrip[] {
+  const live: PartialTrip[] = [];
+  for (const key of w.owned) {
+    const partial = w.assembler.get(key);
+    if (partial !== undefined && !partial.expired) live.push(partial);
+  }
+  return live;
+}
+
+/** Saves the partition's live partials and moves its watermark (inside the transaction). */
+async function _saveLive(partials: PartialCache, w: PartitionWork): Promise<void> {
   const p = w.batch.partition;
-  const live = w.keys.map((key) => w.assembler.get(key))
-    .filter((partial) => partial !== undefined && !partial.expired)
-    .map((partial) => partial!);
-  const liveKeys = new Set(live.map((partial) => partial.trip_key));
-  // Disjoint keys: sent together, answered in order on one connection.
-  await Promise.all([
-    partials.save(p, live),
-    partials.remove(p, [...w.keys, ...w.due].filter((key) => !liveKeys.has(key))),
-    partials.setWatermark(p, w.assembler.maxEventMs),
-  ]);
+  await Promise.all([partials.save(p, _live(w)), partials.setWatermark(p, w.assembler.maxEventMs)]);
+}
+
+/** Forgets the partition's trips that are settled: completed, expired or already stored. */
+async function _forgetSettled(partials: PartialCache, w: PartitionWork): Promise<void> {
+  const live = new Set(_live(w).map((partial) => partial.trip_key));
+  await partials.remove(w.batch.partition, [...w.owned, ...w.due].filter((key) => !live.has(key)));
 }

@@ -28,7 +28,13 @@ import type { Bus, DeliveryBatch } from "../ports/bus.ts";
 import type { Cache } from "../ports/cache.ts";
 import type { Store } from "../ports/store.ts";
 import { lockAssembly, writeIncomplete } from "./_assembly_sql.ts";
-import { assembleRound, restorePartials, type RoundContext } from "./_assembly_round.ts";
+import {
+  type PreparedRound,
+  prepareRound,
+  restorePartials,
+  type RoundContext,
+  writeRound,
+} from "./_assembly_round.ts";
 import { BatchGatherer } from "./_batch_gatherer.ts";
 import { writeStreamAudit } from "./_stream_audit.ts";
 import { PartialCache } from "./_partial_cache.ts";
@@ -142,17 +148,20 @@ export async function assembleTrips(
   };
   let inFlight = 0;
   let lastActivity = performance.now();
-  const rounds = new BatchGatherer<DeliveryBatch>(async (batches) => {
-    const counts = await assembleRound(context, batches);
-    summary.events += counts.events;
-    summary.completed += counts.completed;
-    summary.expired += counts.expired;
-    summary.duplicates += counts.duplicates;
-    summary.rejects += counts.rejects;
-    summary.deadLetters += counts.deadLetters;
-    summary.batches += batches.length;
-    summary.rounds++;
-    options.progress?.(summary.events);
+  const rounds = new BatchGatherer<DeliveryBatch, PreparedRound>({
+    prepare: (batches) => prepareRound(context, batches),
+    async write(round) {
+      const counts = await writeRound(context, round);
+      summary.events += counts.events;
+      summary.completed += counts.completed;
+      summary.expired += counts.expired;
+      summary.duplicates += counts.duplicates;
+      summary.rejects += counts.rejects;
+      summary.deadLetters += counts.deadLetters;
+      summary.batches += round.batches;
+      summary.rounds++;
+      options.progress?.(summary.events);
+    },
   });
 
   // Starting before the producer is fine: the topics are made the same way.
@@ -163,6 +172,8 @@ export async function assembleTrips(
     group,
     topics: [topics.events, topics.rejects],
     fromBeginning: true,
+    // Parse the next fetch while this one's transaction runs (rounds are safe to overlap: writeRound).
+    prefetch: 2,
     handleBatch(batch) {
       inFlight++;
       return rounds.add(batch).finally(() => {
@@ -223,11 +234,14 @@ async function _flush(
     while (true) {
       const keys = await partials.due(partition, Infinity, EXPIRE_PER_ROUND);
       if (keys.length === 0) break;
-      const cached = await partials.load(keys);
       await store.transaction(async (tx) => {
         await lockAssembly(tx);
         const assembler = new TripAssembler({ latenessMs, timeoutMs });
-        await restorePartials(tx, new Map(keys.map((key) => [key, assembler])), cached);
+        await restorePartials(
+          tx,
+          new Map(keys.map((key) => [key, assembler])),
+          partials.load(keys),
+        );
         flushed += assembler.expireAll().length;
         await writeIncomplete(tx, assembler.partials());
       });

@@ -39,17 +39,32 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /**
    * Handles one batch. Batches of different partitions may be handed over
-   * concurrently (those of one fetch arrive together); two batches of one
-   * partition never overlap. The batch's offsets are committed only after the
+   * concurrently (those of one fetch arrive together); batches of one
+   * partition arrive in order, and overlap only up to `prefetch`. The batch's offsets are committed only after the
    * returned promise resolves; if it rejects, the subscription stops and
    * the batch is delivered again to the next member that owns the partition.
    */
   handleBatch(batch: DeliveryBatch): Promise<void>;
+  /**
+   * How many batches of one partition may be in the handler at once. With
+   * 1, the next batch of a partition is fetched only after the previous one
+   * is handled and committed. With 2, the bus fetches and hands over the next
+   * batch while the handler still works on the previous one, so fetching and
+   * handling overlap; offsets are still committed per partition, in order,
+   * each after its own and every earlier batch's handler resolved. Adapters
+   * that read one batch at a time (`FileBus`) treat every value as 1.
+   *
+   * Above 1, a handler may still run after a rebalance gave its partition to
+   * another member, which starts from the last committed offset: what the
+   * handler writes must stay correct when two members handle the same batch.
+   * @default 1
+   */
+  prefetch?: number;
 }
 
 /** A running group membership. */
 export interface Subscription {
-  /** Leaves the group after the batch in flight is handled and committed. */
+  /** Leaves the group after the batches in flight are handled and committed. */
   stop(): Promise<void>;
   /** Settles when the subscription ends: resolves on `stop()`, rejects on a handler error. */
   readonly done: Promise<void>;

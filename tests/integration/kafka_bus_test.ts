@@ -175,3 +175,47 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "integration: KafkaBus with prefetch 2 hands over a partition's next batch while its handler still runs",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withTopic(1, async (bus, topic) => {
+      await bus.publish(topic, [{ key: "k", value: "0" }]);
+      const release = Promise.withResolvers<void>();
+      const handedOver: string[][] = [];
+      const sub = await bus.subscribe({
+        group: testName("g"),
+        topics: [topic],
+        prefetch: 2,
+        handleBatch: async (batch) => {
+          handedOver.push(batch.messages.map((d) => decoder.decode(d.value)));
+          await release.promise;
+        },
+      });
+      try {
+        const deadline = Date.now() + 20_000;
+        while (handedOver.length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await bus.publish(topic, [{ key: "k", value: "1" }, { key: "k", value: "2" }]);
+        while (handedOver.length < 2 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.deepEqual(
+          handedOver,
+          [["0"], ["1", "2"]],
+          "the second batch came before the first settled",
+        );
+        // A third batch waits: two of the partition are in the handler.
+        await bus.publish(topic, [{ key: "k", value: "3" }]);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        assert.equal(handedOver.length, 2);
+      } finally {
+        release.resolve();
+        await sub.stop();
+      }
+    }),
+});

@@ -141,6 +141,72 @@ export function busSuite(
     assert.deepEqual(b.all.map(_seq), [3]);
   });
 
+  test("with prefetch 2, stop() commits every batch handed over, in order, after its handler", async (s) => {
+    const first = await s.open();
+    const topic = await s.topic(first, 1);
+    const group = testName("g");
+    await first.publish(topic, _messages(1, 0, 3));
+    const release = Promise.withResolvers<void>();
+    const handedOver: Delivery[][] = [];
+    const handled: Delivery[] = [];
+    const sub = await s.subscribe(first, {
+      group,
+      topics: [topic],
+      prefetch: 2,
+      handleBatch: async (batch) => {
+        handedOver.push(batch.messages);
+        await release.promise;
+        handled.push(...batch.messages);
+      },
+    });
+    await s.waitFor(() => handedOver.length > 0, "the first batch");
+    await first.publish(topic, _messages(1, 3, 3));
+    await s.sleep(1000); // time for a second batch to be handed over, where the adapter prefetches
+    const stopping = sub.stop();
+    await s.sleep(100);
+    release.resolve();
+    await stopping;
+    assert.deepEqual(handled.map(_seq), handedOver.flat().map(_seq));
+
+    const second = await s.open();
+    await second.publish(topic, _messages(1, 6, 1));
+    const b = s.collector();
+    await s.subscribe(second, { group, topics: [topic], handleBatch: b.handle });
+    await s.waitFor(() => b.all.length > 0 && _seq(b.all.at(-1)!) === 6, "the rest");
+    await s.settle();
+    assert.deepEqual([...handled, ...b.all].map(_seq), [0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  test("with prefetch 2, a failing batch leaves later batches of its partition uncommitted", async (s) => {
+    const first = await s.open();
+    const topic = await s.topic(first, 1);
+    const group = testName("g");
+    await first.publish(topic, _messages(1, 0, 3));
+    const failFirst = Promise.withResolvers<void>();
+    let batches = 0;
+    const sub = await s.subscribe(first, {
+      group,
+      topics: [topic],
+      prefetch: 2,
+      handleBatch: async () => {
+        // The first batch fails late; any later one succeeds at once.
+        if (batches++ === 0) await failFirst.promise;
+      },
+    });
+    const outcome = sub.done.then(() => "resolved", (error: Error) => error.message);
+    await s.waitFor(() => batches > 0, "the first batch");
+    await first.publish(topic, _messages(1, 3, 3));
+    await s.sleep(1000);
+    failFirst.reject(new Error("handler failed"));
+    assert.equal(await outcome, "handler failed");
+
+    const b = s.collector();
+    await s.subscribe(await s.open(), { group, topics: [topic], handleBatch: b.handle });
+    await s.waitFor(() => b.all.length >= 6, "every message again");
+    await s.settle();
+    assert.deepEqual(b.all.map(_seq), [0, 1, 2, 3, 4, 5]);
+  });
+
   test("a new group with fromBeginning: false starts at the end", async (s) => {
     const bus = await s.open();
     const topic = await s.topic(bus, 2);

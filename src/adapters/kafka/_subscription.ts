@@ -6,9 +6,14 @@ import type { ResolvedKafkaBusOptions } from "./options.ts";
 
 /**
  * One consumer-group member. The batches of one fetch (one per partition)
- * are handed to `handleBatch` concurrently. Offsets are committed by hand, per
- * partition, and only after `handleBatch` resolves; a handler error stops the member without committing,
- * so the next owner of the partition gets the batch again.
+ * are handed to `handleBatch` concurrently. Offsets are committed by hand,
+ * per partition, in order, and only after `handleBatch` resolves; a handler
+ * error stops the member without committing, so the next owner of the
+ * partition gets the batch again.
+ *
+ * kafkajs fetches again only once every batch of the previous fetch has left
+ * `eachBatch`. With `prefetch` above 1, `eachBatch` returns as soon as the
+ * partition has room, and the commit follows the handler on its own.
  */
 export class KafkaSubscription implements Subscription {
   readonly done: Promise<void>;
@@ -16,6 +21,10 @@ export class KafkaSubscription implements Subscription {
   #options: SubscribeOptions;
   #bus: ResolvedKafkaBusOptions;
   #failure: unknown = undefined;
+  #prefetch: number;
+  #stopping = false;
+  #queues = new Map<string, Promise<void>[]>();
+  #assignment: Record<string, number[]> = {};
   #ending: Promise<void> | undefined;
   #settle!: { resolve(): void; reject(error: unknown): void };
 
@@ -23,6 +32,7 @@ export class KafkaSubscription implements Subscription {
   constructor(kafka: Kafka, options: SubscribeOptions, bus: ResolvedKafkaBusOptions) {
     this.#options = options;
     this.#bus = bus;
+    this.#prefetch = Math.max(1, options.prefetch ?? 1);
     this.#consumer = kafka.consumer({
       groupId: options.group,
       sessionTimeout: bus.sessionTimeoutMs,
@@ -49,7 +59,8 @@ export class KafkaSubscription implements Subscription {
     const fromEnd = this.#options.fromBeginning === false;
     const joined = new Promise<void>((resolve, reject) => {
       let hasJoined = false;
-      this.#consumer.on(GROUP_JOIN, () => {
+      this.#consumer.on(GROUP_JOIN, ({ payload }) => {
+        this.#assignment = payload.memberAssignment;
         hasJoined = true;
         if (!fromEnd) resolve();
       });
@@ -85,40 +96,77 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      // No new batches; the ones handed over still commit, which needs a running consumer.
+      this.#consumer.pause(this.#options.topics.map((topic) => ({ topic })));
+      let pending: Promise<void>[];
+      while ((pending = [...this.#queues.values()].flat()).length > 0) {
+        await Promise.allSettled(pending);
+      }
+    }
     return this.#end();
   }
 
   async #handle(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
-    if (this.#failure !== undefined || !isRunning() || isStale() || batch.messages.length === 0) {
-      return;
-    }
+    if (
+      this.#stopping || this.#failure !== undefined || !isRunning() || isStale() ||
+      batch.messages.length === 0
+    ) return;
+    const { topic, partition } = batch;
     const messages: Delivery[] = batch.messages.map((m) => ({
-      topic: batch.topic,
-      partition: batch.partition,
+      topic,
+      partition,
       offset: m.offset,
       key: m.key === null ? null : m.key.toString("utf8"),
       value: _bytes(m.value),
     }));
-    // Long batches must not cost the membership: heartbeat while the handler runs.
+    const last = batch.messages[batch.messages.length - 1].offset;
+    const next = (BigInt(last) + 1n).toString();
+    const queue = this.#queue(topic, partition);
+    const handled = Promise.try(() => this.#options.handleBatch({ topic, partition, messages }));
+    // In order per partition: after this batch and every earlier one are handled.
+    const committed = Promise.all([queue.at(-1), handled])
+      .then(() => this.#commit(topic, partition, next));
+    queue.push(committed);
+    committed.then(() => queue.shift(), (error) => this.#fail(error));
+    // kafkajs fetches the next batch from the resolved offset, not the committed one.
+    resolveOffset(last);
+    // Long handlers must not cost the membership: heartbeat while waiting for room.
     const beat = setInterval(() => heartbeat().catch(() => {}), this.#bus.heartbeatIntervalMs);
     try {
-      await this.#options.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
-    } catch (error) {
-      this.#fail(error);
-      return;
+      while (queue.length >= this.#prefetch && this.#failure === undefined) {
+        await queue[0]!.catch(() => {});
+      }
     } finally {
       clearInterval(beat);
     }
-    const last = batch.messages[batch.messages.length - 1].offset;
-    resolveOffset(last);
-    await payload.commitOffsetsIfNecessary({
-      topics: [{
-        topic: batch.topic,
-        partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
-      }],
-    });
+  }
+
+  /** Unsettled batches of a partition (handled and committed, or failed), oldest first. */
+  #queue(topic: string, partition: number): Promise<void>[] {
+    const key = `${topic}\0${partition}`;
+    let queue = this.#queues.get(key);
+    if (queue === undefined) this.#queues.set(key, queue = []);
+    return queue;
+  }
+
+  async #commit(topic: string, partition: number, offset: string): Promise<void> {
+    if (this.#failure !== undefined) return;
+    // A rebalance may have moved the partition on while its batch was handled:
+    // its new owner commits from now on (the batch's writes are done either way).
+    if (!this.#assigned(topic, partition)) return;
+    try {
+      await this.#consumer.commitOffsets([{ topic, partition, offset }]);
+    } catch (error) {
+      if (this.#assigned(topic, partition)) throw error;
+    }
+  }
+
+  #assigned(topic: string, partition: number): boolean {
+    return this.#assignment[topic]?.includes(partition) ?? false;
   }
 
   #fail(error: unknown): void {

@@ -3,7 +3,11 @@ import { MemoryCache } from "../../../src/adapters/memory/cache.ts";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
 import type { DeliveryBatch } from "../../../src/ports/bus.ts";
-import { assembleRound, type RoundContext } from "../../../src/pipelines/_assembly_round.ts";
+import {
+  prepareRound,
+  type RoundContext,
+  writeRound,
+} from "../../../src/pipelines/_assembly_round.ts";
 import { PartialCache } from "../../../src/pipelines/_partial_cache.ts";
 import { streamTopics } from "../../../src/pipelines/stream_topics.ts";
 import type { TripEventType } from "../../../schemas/trip_event.ts";
@@ -50,7 +54,11 @@ async function world() {
   return { store, cache, partials, context };
 }
 
-Deno.test("assembleRound() completes a trip whose events one round got from several partitions", async () => {
+async function assembleRound(context: RoundContext, batches: DeliveryBatch[]) {
+  return await writeRound(context, await prepareRound(context, batches));
+}
+
+Deno.test("a round completes a trip whose events one round got from several partitions", async () => {
   const { store, cache, partials, context } = await world();
   try {
     // Not our producer's doing (it keys every event of a trip alike), but another's could be.
@@ -69,7 +77,7 @@ Deno.test("assembleRound() completes a trip whose events one round got from seve
   }
 });
 
-Deno.test("assembleRound() keeps a trip split over partitions whole in the cache until it completes", async () => {
+Deno.test("a round keeps a trip split over partitions whole in the cache until it completes", async () => {
   const { store, cache, partials, context } = await world();
   try {
     await assembleRound(context, [batch(0, ["trip_started"]), batch(1, ["trip_ended"])]);
@@ -78,6 +86,24 @@ Deno.test("assembleRound() keeps a trip split over partitions whole in the cache
     const counts = await assembleRound(context, [batch(2, ["payment_processed"])]);
     assert.equal(counts.completed, 1);
     assert.deepEqual(await partials.load([origin.tripKey]), []);
+  } finally {
+    await cache.close();
+    await store.close();
+  }
+});
+
+Deno.test("writeRound() of a member that lost the partition never overwrites what its new owner saved", async () => {
+  const { store, cache, partials, context } = await world();
+  try {
+    // The old owner still writes offset 0 while the new owner, starting from the last
+    // committed offset, has already read offsets 0 and 1; its round reaches the store first.
+    const stale = await prepareRound(context, [batch(0, ["trip_started"])]);
+    const fresh = await prepareRound(context, [batch(0, ["trip_started", "trip_ended"])]);
+    await Promise.all([writeRound(context, fresh), writeRound(context, stale)]);
+    const [held] = await partials.load([origin.tripKey]);
+    assert.deepEqual(Object.keys(held!.events).sort(), ["trip_ended", "trip_started"]);
+    const counts = await assembleRound(context, [batch(0, ["payment_processed"], 2)]);
+    assert.equal(counts.completed, 1);
   } finally {
     await cache.close();
     await store.close();
