@@ -133,7 +133,8 @@ export async function prepareRound(
  * transaction and saves to it before the commit, so a member still writing a
  * round after a rebalance never overwrites what the partition's new owner
  * saved. Only removals wait for the commit: a removed trip is in `trips` or
- * `incomplete_trips` by then, and nothing saves it again.
+ * `incomplete_trips` by then (or dead-lettered, its events not matching its
+ * key), so a late removal loses nothing that the tables would get.
  *
  * @example
  * ```ts ignore
