@@ -99,7 +99,18 @@ export interface PaymentProcessedEvent extends TripEventEnvelope {
 /** Any trip event. */
 export type TripEvent = TripStartedEvent | TripEndedEvent | PaymentProcessedEvent;
 
-const NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/;
+/**
+ * The text form of a naive time in events: `YYYY-MM-DDTHH:MM:SS[.sss]`, no zone.
+ *
+ * @example
+ * ```ts
+ * import { NAIVE_ISO } from "./trip_event.ts";
+ * import assert from "node:assert";
+ * assert.ok(NAIVE_ISO.test("2024-01-01T00:05:00"));
+ * assert.ok(!NAIVE_ISO.test("2024-01-01T00:05:00Z"));
+ * ```
+ */
+export const NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/;
 const naiveIso = z.string().regex(NAIVE_ISO, "must be a naive ISO time YYYY-MM-DDTHH:MM:SS[.sss]");
 const hex32 = z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex chars");
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be YYYY-MM");

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { KafkaBusOptions } from "./adapters/kafka/options.ts";
 import type { ConnectionSettings } from "./config.ts";
 import type { Bus } from "./ports/bus.ts";
 import type { Cache } from "./ports/cache.ts";
@@ -58,7 +59,7 @@ export interface BusTuning {
   /** Kafka: most bytes one fetch takes from one partition (the size of a round). */
   fetchBytesPerPartition?: number;
   /** Kafka: compression of published batches. @default "none" */
-  compression?: "gzip" | "none";
+  compression?: KafkaBusOptions["compression"];
 }
 
 /**

@@ -103,8 +103,8 @@ export async function prepareRound(
   const dead: OutgoingMessage[] = [];
   const rejects: TripRejectMessage[] = [];
   const work: PartitionWork[] = [];
-  for (const batch of batches) {
-    if (work.length > 0 || rejects.length > 0) await new Promise((r) => setTimeout(r, 0));
+  for (const [i, batch] of batches.entries()) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 0));
     if (batch.topic === topics.rejects) {
       for (const delivery of batch.messages) {
         const parsed = parseMessage(delivery, tripRejectSchema);
@@ -201,8 +201,9 @@ export async function writeRound(
       tx,
       work.flatMap((w) => w.assembler.partials().filter((partial) => partial.expired)),
     );
-    await Promise.all(work.map((w) => _saveLive(partials, w)));
-    return { completed: completed.length, expired, duplicates };
+    const live = work.map(_live);
+    await Promise.all(work.map((w, i) => _saveLive(partials, w, live[i]!)));
+    return { completed: completed.length, expired, duplicates, live };
   });
 
   const invalid = work.flatMap((w) =>
@@ -217,7 +218,7 @@ export async function writeRound(
     )
   );
   if (invalid.length > 0) await bus.publish(topics.dlq, invalid);
-  await Promise.all(work.map((w) => _forgetSettled(partials, w)));
+  await Promise.all(work.map((w, i) => _forgetSettled(partials, w, counts.live[i]!)));
 
   let events = 0;
   for (const w of work) {
@@ -227,7 +228,9 @@ export async function writeRound(
   for (const r of rejects) context.seen(r.source_file, r.trip_type, r.period);
   return {
     events,
-    ...counts,
+    completed: counts.completed,
+    expired: counts.expired,
+    duplicates: counts.duplicates,
     rejects: rejects.length,
     deadLetters: round.deadLetters + invalid.length,
   };
@@ -265,13 +268,24 @@ function _live(w: PartitionWork): PartialTrip[] {
 }
 
 /** Saves the partition's live partials and moves its watermark (inside the transaction). */
-async function _saveLive(partials: PartialCache, w: PartitionWork): Promise<void> {
+async function _saveLive(
+  partials: PartialCache,
+  w: PartitionWork,
+  live: readonly PartialTrip[],
+): Promise<void> {
   const p = w.batch.partition;
-  await Promise.all([partials.save(p, _live(w)), partials.setWatermark(p, w.assembler.maxEventMs)]);
+  await Promise.all([partials.save(p, live), partials.setWatermark(p, w.assembler.maxEventMs)]);
 }
 
 /** Forgets the partition's trips that are settled: completed, expired or already stored. */
-async function _forgetSettled(partials: PartialCache, w: PartitionWork): Promise<void> {
-  const live = new Set(_live(w).map((partial) => partial.trip_key));
-  await partials.remove(w.batch.partition, [...w.owned, ...w.due].filter((key) => !live.has(key)));
+async function _forgetSettled(
+  partials: PartialCache,
+  w: PartitionWork,
+  live: readonly PartialTrip[],
+): Promise<void> {
+  const liveKeys = new Set(live.map((partial) => partial.trip_key));
+  await partials.remove(
+    w.batch.partition,
+    [...w.owned, ...w.due].filter((key) => !liveKeys.has(key)),
+  );
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { NAIVE_ISO } from "../../../schemas/trip_event.ts";
 
 /**
  * Formats naive epoch milliseconds as naive ISO text; `.sss` only when the
@@ -34,12 +35,11 @@ export function toNaiveIso(ms: number): string {
  * ```
  */
 export function fromNaiveIso(text: string): number {
-  const ms = _NAIVE_ISO.test(text) ? _fieldsToMs(text) ?? Date.parse(`${text}Z`) : NaN;
+  const ms = NAIVE_ISO.test(text) ? _fieldsToMs(text) ?? Date.parse(`${text}Z`) : NaN;
   if (Number.isNaN(ms)) throw new SyntaxError(`Cannot parse "${text}" as a naive ISO time`);
   return ms;
 }
 
-const _NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/;
 const _DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
