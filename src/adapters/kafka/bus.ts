@@ -10,6 +10,7 @@ import { ChillFlowError } from "../../errors.ts";
 import type { Bus, OutgoingMessage, SubscribeOptions, Subscription } from "../../ports/bus.ts";
 import { toBusError } from "./_errors.ts";
 import "./_request_queue_fix.ts";
+import { waitForLeaders } from "./_leaders.ts";
 import { kafkaLogLevel, quietLogCreator } from "./_log.ts";
 import { KafkaProducer } from "./_producer.ts";
 import { KafkaSubscription } from "./_subscription.ts";
@@ -85,9 +86,14 @@ export class KafkaBus implements Bus {
   async ensureTopic(topic: string, partitions: number): Promise<void> {
     try {
       // Resolves false when the topic exists already.
-      await this.#admin.createTopics({
+      const created = await this.#admin.createTopics({
         topics: [{ topic, numPartitions: partitions }],
-        waitForLeaders: true,
+        waitForLeaders: false,
+      });
+      if (!created) return;
+      await waitForLeaders(async () => {
+        const { topics } = await this.#admin.fetchTopicMetadata({ topics: [topic] });
+        return topics[0]?.partitions ?? [];
       });
     } catch (error) {
       if (_alreadyExists(error)) return;
