@@ -19,6 +19,7 @@ import { ensureSynthMonth, run } from "./_support.ts";
 import { PgliteStore } from "../src/adapters/pglite/store.ts";
 import { ingestFile } from "../src/pipelines/ingest_month.ts";
 import { TRIP_COLUMNS } from "../src/pipelines/_trip_lines.ts";
+import { taskCommand } from "../tests/_support/task_command.ts";
 
 const ROWS = Number(Deno.args[0] ?? 3_000_000);
 const URL = Deno.env.get("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -67,18 +68,6 @@ async function helper(mode: "read" | "encode") {
   return { ...result, peakMiB };
 }
 
-/** The ingest task's command line from deno.json: leading `VAR=value` words, then `deno ...`. */
-function ingestCommand(): { command: string[]; env: Record<string, string> } {
-  const config = JSON.parse(Deno.readTextFileSync("deno.json"));
-  const words = (config.tasks.ingest.command as string).split(/\s+/);
-  const env: Record<string, string> = {};
-  while (/^[A-Z_]+=/.test(words[0]!)) {
-    const [name, value] = words.shift()!.split("=") as [string, string];
-    env[name] = value;
-  }
-  return { command: [Deno.execPath(), ...words.slice(1)], env };
-}
-
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -91,7 +80,7 @@ const encode = await helper("encode");
 // Other processes share this machine: alternate ours and the baseline for
 // several rounds and compare the best of each.
 const columns = TRIP_COLUMNS.join(", ");
-const task = ingestCommand();
+const task = taskCommand("ingest");
 const rounds: { ours: number; copy: number; peakMiB: number }[] = [];
 let summary = { rowsRead: 0, accepted: 0, seconds: 0 };
 let copied = 0;
@@ -100,7 +89,14 @@ for (let round = 1; round <= ROUNDS; round++) {
   const ours = `${OURS}_${round}`, baseline = `${BASELINE}_${round}`;
   log(`round ${round}/${ROUNDS}: ingest into schema ${ours} ...`);
   await psql("checkpoint");
-  const ingest = await withPeakRss([...task.command, FILE, "--schema", ours, "--json"], {
+  const ingest = await withPeakRss([
+    Deno.execPath(),
+    ...task.args,
+    FILE,
+    "--schema",
+    ours,
+    "--json",
+  ], {
     ...task.env,
     DATABASE_URL: URL,
   });

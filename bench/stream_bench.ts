@@ -30,6 +30,7 @@ import { KafkaBus } from "../src/adapters/kafka/bus.ts";
 import type { Bus, OutgoingMessage } from "../src/ports/bus.ts";
 import { produceEvents, type ProduceSummary } from "../src/pipelines/produce_events.ts";
 import { streamTopics } from "../src/pipelines/stream_topics.ts";
+import { taskCommand } from "../tests/_support/task_command.ts";
 
 const ROWS = Number(Deno.args[0] ?? 3_000_000);
 const URL = Deno.env.get("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -168,15 +169,10 @@ const isBroker = (commandLine: string) => commandLine.includes(" kafka.Kafka ");
 
 /** Starts `deno task assemble` (its declared permissions) on a topic prefix and schema. */
 function assemble(prefix: string, target: string) {
+  const task = taskCommand("assemble");
   const child = new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "--allow-read",
-      "--allow-write=.chillflow",
-      "--allow-env",
-      "--deny-ffi",
-      "--allow-net=127.0.0.1,localhost",
-      "tasks/assemble.ts",
+      ...task.args,
       "--schema",
       target,
       "--topic-prefix",
@@ -188,7 +184,7 @@ function assemble(prefix: string, target: string) {
       String(IDLE_MS),
       "--json",
     ],
-    env: { DATABASE_URL: URL, KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: REDIS },
+    env: { ...task.env, DATABASE_URL: URL, KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: REDIS },
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -1,6 +1,6 @@
 /**
  * `deno task produce` end to end, run as a subprocess with exactly the
- * permissions deno.json declares: onto Kafka (whose client needs all env and
+ * permissions deno.json declares: onto Kafka (whose client lists the environment and
  * must not ask for FFI), onto the embedded bus, and against a Kafka that is
  * not there.
  */

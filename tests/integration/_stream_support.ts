@@ -15,6 +15,7 @@ import { streamTopics } from "../../src/pipelines/stream_topics.ts";
 import { verifySchemas } from "../../src/pipelines/verify.ts";
 import { GREEN_2024_01, repoPath } from "../_support/fixtures.ts";
 import { requireService, testName } from "../_support/services.ts";
+import { taskCommand } from "../_support/task_command.ts";
 
 /** Everything one stream test uses, cleaned by `close()`. */
 export interface StreamWorld {
@@ -96,15 +97,10 @@ export async function count(world: StreamWorld, table: string): Promise<number> 
 
 /** Starts `deno task assemble` as a subprocess with the task's own permissions. */
 export function spawnAssembler(world: StreamWorld, extra: string[] = []): Deno.ChildProcess {
+  const task = taskCommand("assemble");
   return new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "--allow-read",
-      "--allow-write=.chillflow",
-      "--allow-env",
-      "--deny-ffi",
-      "--allow-net=127.0.0.1,localhost",
-      "tasks/assemble.ts",
+      ...task.args,
       "--schema",
       world.schema,
       "--topic-prefix",
@@ -115,7 +111,12 @@ export function spawnAssembler(world: StreamWorld, extra: string[] = []): Deno.C
       ...extra,
     ],
     cwd: repoPath("."),
-    env: { DATABASE_URL: world.url, KAFKA_BROKERS: world.brokers, REDIS_URL: world.redisUrl },
+    env: {
+      ...task.env,
+      DATABASE_URL: world.url,
+      KAFKA_BROKERS: world.brokers,
+      REDIS_URL: world.redisUrl,
+    },
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -53,7 +53,8 @@ export class RedisCache implements Cache {
    */
   static async open(options: RedisCacheOptions): Promise<RedisCache> {
     // Loaded here, not at module load: ioredis' `debug` dependency lists the
-    // whole environment when imported, which needs a blanket --allow-env.
+    // whole environment when imported, which only tasks run with --ignore-env
+    // (or a blanket --allow-env) may do.
     const { Redis } = await import("ioredis");
     const client = new Redis(options.url, {
       lazyConnect: true,
