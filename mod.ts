@@ -28,10 +28,15 @@ export * from "./src/ports/cache.ts";
 export * from "./src/errors.ts";
 export * from "./src/config.ts";
 export * from "./src/runtime.ts";
+export type { KafkaBusOptions } from "./src/adapters/kafka/options.ts";
 export * from "./src/cli/task.ts";
-export { type RawTripBatch, rowOf } from "./src/domain/raw_trip_batch.ts";
+export { type NumericField, type RawTripBatch, rowOf } from "./src/domain/raw_trip_batch.ts";
 export { canonicalText, tripKey } from "./src/domain/curation/trip_key.ts";
-export { readTripBatches } from "./src/io/parquet/read_trip_batches.ts";
+export {
+  readTripBatches,
+  type ReadTripBatchesOptions,
+} from "./src/io/parquet/read_trip_batches.ts";
+export type { TripColumnField } from "./src/io/parquet/column_map.ts";
 export { parseZoneCsv, readZoneCsv, type ZoneRow } from "./src/io/zone_csv.ts";
 export {
   ingestFile,
@@ -44,6 +49,7 @@ export {
   type AggregateSummary,
 } from "./src/pipelines/aggregate_kpis.ts";
 export { ensureZones, loadZones } from "./src/pipelines/load_zones.ts";
+export type { ReplayDisorder } from "./src/domain/events/replay_plan.ts";
 export {
   produceEvents,
   type ProduceOptions,
@@ -51,11 +57,13 @@ export {
 } from "./src/pipelines/produce_events.ts";
 export {
   type AssembleOptions,
+  type AssemblePorts,
   type AssembleSummary,
   assembleTrips,
 } from "./src/pipelines/assemble_trips.ts";
 export {
   renderVerifyReport,
+  type TableDifference,
   type VerifyOptions,
   type VerifyReport,
   verifySchemas,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+/** @internal zod's types are zod's to document, not ours (denoland/deno#27364). */
 import { z } from "zod";
 
 /** A curation reason, as stored in `rejected_trips.reason`. */

@@ -8,6 +8,7 @@
  *
  * @module
  */
+/** @internal zod's types are zod's to document, not ours (denoland/deno#27364). */
 import { z } from "zod";
 
 /** The taxi services whose monthly files ChillFlow reads. */
@@ -35,30 +36,49 @@ export const TRIP_TYPES: readonly TripType[] = ["yellow", "green"];
  * ```
  */
 export interface RawTrip {
+  /** Service of the file: from its `tpep_` / `lpep_` columns or its name, unless overridden. */
   trip_type: TripType;
+  /** TLC code of the technology provider that sent the record (`VendorID`); any is accepted. */
   vendor_id: number | null;
   /** Pickup, naive epoch milliseconds (New York wall clock read as UTC). */
   pickup_ts: number | null;
   /** Dropoff, naive epoch milliseconds (New York wall clock read as UTC). */
   dropoff_ts: number | null;
+  /** Passengers, as entered by the driver; null and 0 are accepted, below 0 or above 9 rejected. */
   passenger_count: number | null;
   /** Miles, as reported by the taximeter. */
   trip_distance: number | null;
+  /** Final rate code: 1 standard, 2 JFK, 3 Newark, 4 Nassau/Westchester, 5 negotiated, 6 group. */
   ratecode_id: number | null;
+  /** `Y` when the vehicle held the record before sending it (no server connection), else `N`. */
   store_and_fwd_flag: string | null;
+  /** Pickup taxi zone (`PULocationID`); null or outside 1..265 is rejected as `unknown_zone`. */
   pu_location_id: number | null;
+  /** Dropoff taxi zone (`DOLocationID`); null or outside 1..265 is rejected as `unknown_zone`. */
   do_location_id: number | null;
+  /** How the trip was paid (TLC code: 1 credit card, 2 cash, 3 no charge, 4 dispute, ...). */
   payment_type: number | null;
+  /** Time-and-distance meter fare, USD; null is accepted, below 0 rejected. */
   fare_amount: number | null;
+  /** Extras and surcharges such as the rush-hour and overnight charges, USD. */
   extra: number | null;
+  /** MTA tax triggered by the metered rate in use, USD. */
   mta_tax: number | null;
+  /** Tip, USD: card tips only, cash tips are not recorded. */
   tip_amount: number | null;
+  /** Tolls paid during the trip, USD. */
   tolls_amount: number | null;
+  /** Improvement surcharge levied at the flag drop, USD. */
   improvement_surcharge: number | null;
+  /** Total charged to the passenger, USD, cash tips excluded; null, < 0 or > 1000 is rejected. */
   total_amount: number | null;
+  /** New York State congestion surcharge, USD. */
   congestion_surcharge: number | null;
+  /** Fee on pickups at LaGuardia and JFK, USD; null in green files, which lack the column. */
   airport_fee: number | null;
+  /** MTA Congestion Relief Zone toll, USD; null in files before 2025, which lack the column. */
   cbd_congestion_fee: number | null;
+  /** E-hail fee, USD; null in yellow files, which lack the column. */
   ehail_fee: number | null;
   /** Green's `trip_type`: 1 street-hail, 2 dispatch. */
   trip_type_code: number | null;

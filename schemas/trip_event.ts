@@ -8,6 +8,7 @@
  *
  * @module
  */
+/** @internal zod's types are zod's to document, not ours (denoland/deno#27364). */
 import { z } from "zod";
 import type { TripType } from "./raw_trip.ts";
 import { type CurationReason, curationReasonSchema } from "./curation_reason.ts";
@@ -35,6 +36,7 @@ export interface TripEventEnvelope {
   trip_key: string;
   /** When the event happened: naive ISO local time. */
   event_ts: string;
+  /** Service of the file the trip was read from. */
   trip_type: TripType;
   /** The trip's period, `YYYY-MM`. */
   period: string;
@@ -44,13 +46,19 @@ export interface TripEventEnvelope {
 
 /** The raw-row fields a `trip_started` event owns. */
 export interface TripStartedData {
+  /** TLC code of the technology provider that sent the record; any code is accepted. */
   vendor_id: number | null;
   /** Naive ISO local time. */
   pickup_ts: string;
+  /** Pickup taxi zone, 1..265 (`zones.location_id`). */
   pu_location_id: number;
+  /** Passengers, as entered by the driver: null or 0..9. */
   passenger_count: number | null;
+  /** Final rate code: 1 standard, 2 JFK, 3 Newark, 4 Nassau/Westchester, 5 negotiated, 6 group. */
   ratecode_id: number | null;
+  /** `Y` when the vehicle held the record before sending it (no server connection), else `N`. */
   store_and_fwd_flag: string | null;
+  /** Green's `trip_type`: 1 street-hail, 2 dispatch; always null for yellow trips. */
   trip_type_code: number | null;
 }
 
@@ -58,41 +66,61 @@ export interface TripStartedData {
 export interface TripEndedData {
   /** Naive ISO local time. */
   dropoff_ts: string;
+  /** Dropoff taxi zone, 1..265 (`zones.location_id`). */
   do_location_id: number;
+  /** Miles, as reported by the taximeter: 0..500. */
   trip_distance: number;
 }
 
 /** The raw-row fields a `payment_processed` event owns: payment type and every money field. */
 export interface PaymentProcessedData {
+  /** How the trip was paid (TLC code: 1 credit card, 2 cash, 3 no charge, 4 dispute, ...). */
   payment_type: number | null;
+  /** Time-and-distance meter fare, USD: null or at least 0. */
   fare_amount: number | null;
+  /** Extras and surcharges such as the rush-hour and overnight charges, USD. */
   extra: number | null;
+  /** MTA tax triggered by the metered rate in use, USD. */
   mta_tax: number | null;
+  /** Tip, USD: card tips only, cash tips are not recorded. */
   tip_amount: number | null;
+  /** Tolls paid during the trip, USD. */
   tolls_amount: number | null;
+  /** Improvement surcharge levied at the flag drop, USD. */
   improvement_surcharge: number | null;
+  /** Total charged to the passenger, USD, 0..1000; cash tips excluded. */
   total_amount: number;
+  /** New York State congestion surcharge, USD. */
   congestion_surcharge: number | null;
+  /** Fee on pickups at LaGuardia and JFK, USD; always null for green trips. */
   airport_fee: number | null;
+  /** MTA Congestion Relief Zone toll, USD; always null from files before 2025. */
   cbd_congestion_fee: number | null;
+  /** E-hail fee, USD; always null for yellow trips. */
   ehail_fee: number | null;
 }
 
 /** Emitted at pickup. */
 export interface TripStartedEvent extends TripEventEnvelope {
+  /** Tells the {@linkcode TripEvent} kinds apart. */
   event_type: "trip_started";
+  /** The pickup side of the raw row. */
   data: TripStartedData;
 }
 
 /** Emitted at dropoff. */
 export interface TripEndedEvent extends TripEventEnvelope {
+  /** Tells the {@linkcode TripEvent} kinds apart. */
   event_type: "trip_ended";
+  /** The dropoff side of the raw row. */
   data: TripEndedData;
 }
 
 /** Emitted at dropoff, after the fare is settled. */
 export interface PaymentProcessedEvent extends TripEventEnvelope {
+  /** Tells the {@linkcode TripEvent} kinds apart. */
   event_type: "payment_processed";
+  /** The payment type and money fields of the raw row. */
   data: PaymentProcessedData;
 }
 
@@ -182,13 +210,17 @@ export const tripEventSchema: z.ZodType<TripEvent> = z.discriminatedUnion("event
 export interface TripRejectMessage {
   /** Envelope version, {@linkcode TRIP_EVENT_VERSION}. */
   v: 1;
+  /** Base name of the file the row was read from. */
   source_file: string;
   /** 0-based row position in the file. */
   source_row: number;
+  /** The row's content hash (32 hex chars); also the message key. */
   trip_key: string;
   /** The file period, else the pickup month, `YYYY-MM`; null when there is no pickup. */
   period: string | null;
+  /** Service of the file the row was read from. */
   trip_type: TripType;
+  /** The first curation rule the row failed. */
   reason: CurationReason;
   /** The canonical raw row, timestamps as naive ISO text (as in `rejected_trips.raw`). */
   raw: Record<string, string | number | null>;
@@ -235,7 +267,9 @@ export interface DeadLetter {
   truncated: boolean;
   /** The original message key, if any. */
   original_key: string | null;
+  /** Topic the refused message was read from. */
   topic: string;
+  /** Partition the refused message was read from. */
   partition: number;
   /** Offset as a decimal string (Kafka offsets exceed 2^53). */
   offset: string;

@@ -23,10 +23,15 @@ export interface ConnectionSettings {
 
 /** Flags that override the environment; each is optional. */
 export interface ConnectionFlags {
+  /** `--database-url`: PostgreSQL URL; wins over `DATABASE_URL`. */
   databaseUrl?: string;
+  /** `--kafka-brokers`: comma-separated `host:port` list; wins over `KAFKA_BROKERS`. */
   kafkaBrokers?: string;
+  /** `--redis-url`: Redis URL; wins over `REDIS_URL`. */
   redisUrl?: string;
+  /** `--schema`: PostgreSQL schema of the tables; wins over `CHILLFLOW_SCHEMA`. */
   schema?: string;
+  /** `--data-dir`: folder of embedded state; wins over `CHILLFLOW_DATA_DIR`. */
   dataDir?: string;
 }
 

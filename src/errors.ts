@@ -91,10 +91,15 @@ export function exitCodeOf(error: unknown): number {
  * anything else as its name, message and stack.
  */
 export interface SerializedError {
+  /** The error's `name`, e.g. `TypeError` or `ChillFlowError`. */
   name: string;
+  /** The error's message (for a non-`Error` thrown value, its string form). */
   message: string;
+  /** The stack of an `Error` other than a `ChillFlowError` (users see those without one). */
   stack?: string;
+  /** The {@linkcode ChillFlowError} code; present only for one. */
   code?: ErrorCode;
+  /** Whether trying again may succeed; present only for a {@linkcode ChillFlowError}. */
   retryable?: boolean;
 }
 

@@ -5,7 +5,9 @@
  *
  * @module
  */
+/** @internal commander's types are commander's to document, not ours (denoland/deno#27364). */
 import { Command, CommanderError, Option } from "commander";
+/** @internal zod's types are zod's to document, not ours (denoland/deno#27364). */
 import type { z } from "zod";
 import { ChillFlowError, exitCodeOf, redact } from "../errors.ts";
 import { type Progress, startProgress } from "./progress.ts";

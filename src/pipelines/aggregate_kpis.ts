@@ -17,6 +17,7 @@ export interface AggregateOptions {
 
 /** What one aggregation did. */
 export interface AggregateSummary {
+  /** The recomputed period, `YYYY-MM`. */
   period: string;
   /** Rows of `zone_hourly_kpis` now in the period. */
   zoneHours: number;

@@ -50,7 +50,7 @@ export interface AssembleOptions {
   partitions?: number;
   /** Stop once no batch arrived for `idleMs`, expire what is still partial, write the audit. */
   untilIdle?: boolean;
-  /** @default 10000 */
+  /** With `untilIdle`: how long without a batch counts as the end of input, ms. @default 10000 */
   idleMs?: number;
   /** Allowed lateness behind the latest event time, ms. @default 600000 (10 min) */
   latenessMs?: number;
@@ -64,11 +64,17 @@ export interface AssembleOptions {
 
 /** What one assembler run did. */
 export interface AssembleSummary {
+  /** Valid trip events handled, duplicates included. */
   events: number;
+  /** Trips whose three events all arrived, written to `trips`. */
   completed: number;
+  /** Events already held, or of a trip already stored; they change nothing. */
   duplicates: number;
+  /** Partial trips moved to `incomplete_trips`: timed out behind their partition's watermark. */
   expired: number;
+  /** Rejected rows read from `trip-rejects` and written to `rejected_trips`. */
   rejects: number;
+  /** Messages and invalid trips published to `trip-events-dlq`. */
   deadLetters: number;
   /** Partition batches handled. */
   batches: number;
@@ -76,15 +82,21 @@ export interface AssembleSummary {
   rounds: number;
   /** Partials expired at the idle exit (end of input). */
   flushed: number;
+  /** `idle` when `untilIdle` saw the end of input; `signal` when the run was stopped. */
   stoppedBy: "idle" | "signal";
+  /** Wall-clock seconds of the whole run, joining the group included. */
   seconds: number;
+  /** `events` per wall-clock second, rounded. */
   eventsPerSecond: number;
 }
 
 /** The ports the assembler needs. */
 export interface AssemblePorts {
+  /** Receives trips, rejects, incomplete trips, KPIs and the audit. */
   store: Store;
+  /** Delivers the trip events and rejects, and takes the dead letters. */
   bus: Bus;
+  /** Holds partial trips, so another member can carry on where one stopped. */
   cache: Cache;
 }
 

@@ -30,13 +30,17 @@ export interface IngestSummary {
   file: string;
   /** The load's period, or null when the rows took their pickup months. */
   period: string | null;
+  /** The file's trip type: from its columns or name, unless `tripType` overrode it. */
   tripType: TripType;
+  /** Rows in the file; each went to `trips` or `rejected_trips`. */
   rowsRead: number;
+  /** Rows that passed curation, now in `trips`. */
   accepted: number;
   /** Rejected rows per reason, every reason present. */
   rejected: ReasonCounts;
   /** Wall-clock seconds of the whole load. */
   seconds: number;
+  /** `rowsRead` per wall-clock second, rounded. */
   rowsPerSecond: number;
 }
 

@@ -49,20 +49,29 @@ export interface ProduceOptions extends ReplayDisorder {
 
 /** What one replay did. */
 export interface ProduceSummary {
+  /** Base name of the file. */
   file: string;
+  /** The replay's period, `YYYY-MM`, or null when the rows took their pickup months. */
   period: string | null;
+  /** The file's trip type: from its columns or name, unless `tripType` overrode it. */
   tripType: TripType;
+  /** Rows in the file; each was replayed as events or published as a reject. */
   rowsRead: number;
+  /** Rows that passed curation: the trips replayed as events. */
   accepted: number;
+  /** Rows published to `trip-rejects`, per reason, every reason present. */
   rejected: ReasonCounts;
   /** Events published (duplicates included). */
   events: number;
+  /** Events sent twice on purpose (`duplicateRate`). */
   duplicated: number;
+  /** Trips whose `payment_processed` was sent `lateByMs` late on purpose (`lateRate`). */
   late: number;
   /** Trips that lost one event. */
   dropped: number;
   /** Whether the replay stopped early on a signal. */
   interrupted: boolean;
+  /** Wall-clock seconds of the whole run. */
   seconds: number;
   /** Events per second over the whole run: read, curate, plan and publish. */
   eventsPerSecond: number;

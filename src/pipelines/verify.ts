@@ -12,7 +12,9 @@ import { quoteIdentifier, validateSchemaName } from "../store/sql_identifier.ts"
 
 /** Options of {@linkcode verifySchemas}. */
 export interface VerifyOptions {
+  /** One schema to compare, e.g. `batch`; it must exist. */
   left: string;
+  /** The other schema, e.g. `stream`; it must exist. */
   right: string;
   /** Compare only this `YYYY-MM` period. */
   period?: string;
@@ -22,8 +24,11 @@ export interface VerifyOptions {
 
 /** The comparison of one table. */
 export interface TableDifference {
+  /** `trips`, `rejected_trips` or `zone_hourly_kpis`. */
   table: string;
+  /** Rows of the table in the left schema (of the period, if one was given). */
   leftRows: number;
+  /** Rows of the table in the right schema (of the period, if one was given). */
   rightRows: number;
   /** Rows in left but not in right. */
   onlyLeft: number;
@@ -37,10 +42,15 @@ export interface TableDifference {
 
 /** The comparison of two schemas. */
 export interface VerifyReport {
+  /** Schema of the `onlyLeft` rows (`<` in the rendered report). */
   left: string;
+  /** Schema of the `onlyRight` rows (`>` in the rendered report). */
   right: string;
+  /** The compared period, `YYYY-MM`, or null when every period was compared. */
   period: string | null;
+  /** Whether no table has a row on only one side: the invariant holds. */
   equal: boolean;
+  /** One comparison per table, in the order `trips`, `rejected_trips`, `zone_hourly_kpis`. */
   tables: TableDifference[];
 }
 

@@ -9,24 +9,33 @@
 
 /** A message to publish. Messages with the same key land on the same partition, in order. */
 export interface OutgoingMessage {
+  /** Picks the partition; trip events and rejects use their `trip_key`. */
   key: string;
+  /** The body; a string is sent as its UTF-8 bytes. */
   value: Uint8Array | string;
 }
 
 /** A message received from a topic partition. */
 export interface Delivery {
+  /** Topic the message was read from. */
   topic: string;
+  /** Partition of that topic the message was read from. */
   partition: number;
   /** Offset within the partition, as a decimal string (Kafka offsets exceed 2^53). */
   offset: string;
+  /** The message key; null for a message published without one. */
   key: string | null;
+  /** The body, as published (a string arrives as its UTF-8 bytes). */
   value: Uint8Array;
 }
 
 /** Consecutive messages from one partition. */
 export interface DeliveryBatch {
+  /** Topic of every message in the batch. */
   topic: string;
+  /** Partition of every message in the batch. */
   partition: number;
+  /** The messages, in offset order. */
   messages: Delivery[];
 }
 
@@ -34,6 +43,7 @@ export interface DeliveryBatch {
 export interface SubscribeOptions {
   /** Consumer group; members of one group share the partitions. */
   group: string;
+  /** Topics to consume; the group shares out the partitions of all of them. */
   topics: string[];
   /** Where a group with no committed offset starts. @default true */
   fromBeginning?: boolean;

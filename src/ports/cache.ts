@@ -9,6 +9,7 @@
 
 /** Fields of one hash to merge into the cache. */
 export interface HashEntry {
+  /** Key of the hash; a missing hash is created. */
   key: string;
   /** Field name -> value; existing fields not named here are kept. */
   fields: Record<string, string>;
@@ -16,7 +17,9 @@ export interface HashEntry {
 
 /** A member of a sorted index and its score. */
 export interface ScoredMember {
+  /** The member, unique within its index. */
   member: string;
+  /** Orders the index: {@linkcode Cache.rangeByScore} returns members up to a score. */
   score: number;
 }
 
