@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { ChillFlowError } from "../../errors.ts";
 
 /** A partition as a metadata request describes it. */
 export interface PartitionLeader {
@@ -20,20 +21,22 @@ export interface PartitionLeader {
 const SETTLING = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
 
 /**
- * Polls `partitionsOf` until it lists the topic's partitions, each with a
+ * Polls `partitionsOf` until it lists `topic`'s partitions, each with a
  * leader. Settling errors and leaderless answers are retried every `delayMs`
- * until `timeoutMs` has passed; any other error is thrown at once.
+ * until `timeoutMs` has passed (then `CF_BUS`, retryable); any other error is
+ * thrown at once.
  *
  * @example A topic whose leader shows up on the second poll
  * ```ts
  * import { waitForLeaders } from "./_leaders.ts";
  * import assert from "node:assert";
  * const answers = [[{ partitionId: 0, leader: -1 }], [{ partitionId: 0, leader: 1 }]];
- * await waitForLeaders(() => Promise.resolve(answers.shift()!), { delayMs: 1 });
+ * await waitForLeaders("t", () => Promise.resolve(answers.shift()!), { delayMs: 1 });
  * assert.equal(answers.length, 0);
  * ```
  */
 export async function waitForLeaders(
+  topic: string,
   partitionsOf: () => Promise<readonly PartitionLeader[]>,
   { timeoutMs = 10_000, delayMs = 100 }: { timeoutMs?: number; delayMs?: number } = {},
 ): Promise<void> {
@@ -51,7 +54,11 @@ export async function waitForLeaders(
       why = (error as Error).message;
     }
     if (Date.now() + delayMs > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for topic leaders: ${why}`);
+      throw new ChillFlowError(
+        "CF_BUS",
+        `Topic "${topic}" has no leader on every partition after ${timeoutMs} ms: ${why}`,
+        { retryable: true },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }

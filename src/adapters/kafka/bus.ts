@@ -91,7 +91,7 @@ export class KafkaBus implements Bus {
         waitForLeaders: false,
       });
       if (!created) return;
-      await waitForLeaders(async () => {
+      await waitForLeaders(topic, async () => {
         const { topics } = await this.#admin.fetchTopicMetadata({ topics: [topic] });
         return topics[0]?.partitions ?? [];
       });
