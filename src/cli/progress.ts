@@ -23,7 +23,8 @@ export const SILENT_PROGRESS: Progress = { tick() {}, done() {} };
  * Starts a progress bar on stderr when it is a terminal and `enabled` is true;
  * returns {@linkcode SILENT_PROGRESS} otherwise.
  *
- * @param label What is being counted, e.g. `"rows"`.
+ * @param label What is being counted, its first word the unit of the rate:
+ *   `"rows of f.parquet"` shows `... rows of f.parquet | 1200 rows/s`.
  * @param total Expected units, when known (enables the ETA).
  *
  * @example
@@ -41,13 +42,14 @@ export function startProgress(
 ): Progress {
   if (!options.enabled || !Deno.stderr.isTerminal()) return SILENT_PROGRESS;
   const known = total !== undefined && total > 0;
+  const unit = label.split(" ")[0];
   const bar = new cliProgress.SingleBar({
     stream: process.stderr,
     hideCursor: true,
     etaBuffer: 50,
     format: known
-      ? `{bar} {percentage}% | {value}/{total} ${label} | {rate} ${label}/s | ETA {eta_formatted}`
-      : `{value} ${label} | {rate} ${label}/s`,
+      ? `{bar} {percentage}% | {value}/{total} ${label} | {rate} ${unit}/s | ETA {eta_formatted}`
+      : `{value} ${label} | {rate} ${unit}/s`,
   }, cliProgress.Presets.shades_classic);
   const started = performance.now();
   let count = 0;
