@@ -32,12 +32,26 @@ export type { KafkaBusOptions } from "./src/adapters/kafka/options.ts";
 export * from "./src/cli/task.ts";
 export { type NumericField, type RawTripBatch, rowOf } from "./src/domain/raw_trip_batch.ts";
 export { canonicalText, tripKey } from "./src/domain/curation/trip_key.ts";
+export { isPeriod } from "./src/domain/curation/period.ts";
+export { zeroReasonCounts } from "./src/domain/curation/reasons.ts";
 export {
   readTripBatches,
   type ReadTripBatchesOptions,
 } from "./src/io/parquet/read_trip_batches.ts";
 export type { TripColumnField } from "./src/io/parquet/column_map.ts";
 export { parseZoneCsv, readZoneCsv, type ZoneRow } from "./src/io/zone_csv.ts";
+export {
+  downloadMonths,
+  type DownloadMonthsOptions,
+  type MonthDownload,
+} from "./src/io/download/download_months.ts";
+export type { DownloadFileOptions, DownloadResult } from "./src/io/download/download_file.ts";
+export { TLC_BASE_URL } from "./src/io/download/tlc_url.ts";
+export {
+  synthMonth,
+  type SynthMonthOptions,
+  type SynthMonthSummary,
+} from "./src/io/synth/synth_month.ts";
 export {
   ingestFile,
   type IngestOptions,

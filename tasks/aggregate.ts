@@ -5,11 +5,15 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { connectionOptions, runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { resolveSettings } from "../src/config.ts";
-import { isPeriod } from "../src/domain/curation/period.ts";
-import { aggregateKpis } from "../src/pipelines/aggregate_kpis.ts";
-import { openStore } from "../src/runtime.ts";
+import {
+  aggregateKpis,
+  connectionOptions,
+  isPeriod,
+  openStore,
+  resolveSettings,
+  runTask,
+  type TaskDefinition,
+} from "../mod.ts";
 
 const optionsSchema = z.object({
   period: z.string({ error: "is required (--period YYYY-MM)" }).refine(isPeriod, "must be YYYY-MM"),

@@ -6,10 +6,16 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { connectionOptions, runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { resolveSettings } from "../src/config.ts";
-import { assembleTrips } from "../src/pipelines/assemble_trips.ts";
-import { openBus, openCache, openStore } from "../src/runtime.ts";
+import {
+  assembleTrips,
+  connectionOptions,
+  openBus,
+  openCache,
+  openStore,
+  resolveSettings,
+  runTask,
+  type TaskDefinition,
+} from "../mod.ts";
 
 const optionsSchema = z.object({
   args: z.array(z.string()).max(0, "takes no arguments"),

@@ -6,11 +6,15 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { isPeriod } from "../src/domain/curation/period.ts";
-import type { Progress } from "../src/cli/progress.ts";
-import { downloadMonths, type MonthDownload } from "../src/io/download/download_months.ts";
-import { TLC_BASE_URL } from "../src/io/download/tlc_url.ts";
+import {
+  downloadMonths,
+  isPeriod,
+  type MonthDownload,
+  type Progress,
+  runTask,
+  type TaskDefinition,
+  TLC_BASE_URL,
+} from "../mod.ts";
 
 const period = z.string({ error: "is required" }).refine(isPeriod, "must be YYYY-MM");
 

@@ -7,14 +7,21 @@
 import type { Command } from "commander";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { CURATION_REASONS, type ReasonCounts } from "../schemas/curation_reason.ts";
-import { connectionOptions, type Progress, runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { resolveSettings } from "../src/config.ts";
-import { isPeriod } from "../src/domain/curation/period.ts";
-import { zeroReasonCounts } from "../src/domain/curation/reasons.ts";
-import { ingestFile, type IngestSummary } from "../src/pipelines/ingest_month.ts";
-import { ensureZones } from "../src/pipelines/load_zones.ts";
-import { openStore } from "../src/runtime.ts";
+import {
+  connectionOptions,
+  CURATION_REASONS,
+  ensureZones,
+  ingestFile,
+  type IngestSummary,
+  isPeriod,
+  openStore,
+  type Progress,
+  type ReasonCounts,
+  resolveSettings,
+  runTask,
+  type TaskDefinition,
+  zeroReasonCounts,
+} from "../mod.ts";
 
 /** The zone lookup loaded when the `zones` table is empty. */
 const ZONES_CSV = fileURLToPath(new URL("../data/taxi_zone_lookup.csv", import.meta.url));

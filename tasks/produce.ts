@@ -7,11 +7,16 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { connectionOptions, runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { resolveSettings } from "../src/config.ts";
-import { isPeriod } from "../src/domain/curation/period.ts";
-import { produceEvents } from "../src/pipelines/produce_events.ts";
-import { openBus } from "../src/runtime.ts";
+import {
+  connectionOptions,
+  isPeriod,
+  openBus,
+  produceEvents,
+  type Progress,
+  resolveSettings,
+  runTask,
+  type TaskDefinition,
+} from "../mod.ts";
 
 const rate = z.coerce.number().min(0).max(1);
 const optionsSchema = z.object({
@@ -62,7 +67,8 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
     await using bus = await openBus(resolveSettings(options), {
       compression: options.compression,
     });
-    const bar = context.progress("events");
+    // Started at the first publish, when the number of events (and so the ETA) is known.
+    let bar: Progress | undefined;
     let last = 0;
     const summary = await produceEvents(bus, options.args[0]!, {
       period: options.period,
@@ -77,12 +83,13 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
       dropRate: options.dropRate,
       seed: options.seed,
       signal: context.signal,
-      progress: (done) => {
+      progress: (done, total) => {
+        bar ??= context.progress("events", total);
         bar.tick(done - last);
         last = done;
       },
     });
-    bar.done();
+    bar?.done();
     return { ...summary };
   },
   render: (s) =>

@@ -6,9 +6,7 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { isPeriod } from "../src/domain/curation/period.ts";
-import { synthMonth } from "../src/io/synth/synth_month.ts";
+import { isPeriod, runTask, synthMonth, type TaskDefinition } from "../mod.ts";
 
 const required = { error: "is required" };
 const count = (what: string) =>

@@ -6,12 +6,18 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { connectionOptions, runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { resolveSettings } from "../src/config.ts";
-import { isPeriod } from "../src/domain/curation/period.ts";
-import { ChillFlowError } from "../src/errors.ts";
-import { renderVerifyReport, type VerifyReport, verifySchemas } from "../src/pipelines/verify.ts";
-import { openStore } from "../src/runtime.ts";
+import {
+  ChillFlowError,
+  connectionOptions,
+  isPeriod,
+  openStore,
+  renderVerifyReport,
+  resolveSettings,
+  runTask,
+  type TaskDefinition,
+  type VerifyReport,
+  verifySchemas,
+} from "../mod.ts";
 
 const optionsSchema = z.object({
   args: z.array(z.string()).max(0, "takes no arguments"),

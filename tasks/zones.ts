@@ -7,11 +7,15 @@
 import type { Command } from "commander";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { connectionOptions, runTask, type TaskDefinition } from "../src/cli/task.ts";
-import { resolveSettings } from "../src/config.ts";
-import { readZoneCsv } from "../src/io/zone_csv.ts";
-import { loadZones } from "../src/pipelines/load_zones.ts";
-import { openStore } from "../src/runtime.ts";
+import {
+  connectionOptions,
+  loadZones,
+  openStore,
+  readZoneCsv,
+  resolveSettings,
+  runTask,
+  type TaskDefinition,
+} from "../mod.ts";
 
 /** The bundled current zone lookup. */
 const DEFAULT_CSV = fileURLToPath(new URL("../data/taxi_zone_lookup.csv", import.meta.url));

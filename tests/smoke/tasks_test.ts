@@ -50,3 +50,16 @@ Deno.test("smoke: produce refuses a compression codec it does not offer, before 
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /compression/);
 });
+
+Deno.test("smoke: task modules import the project only through mod.ts", async () => {
+  for await (const entry of Deno.readDir(repoPath("tasks"))) {
+    if (!entry.name.endsWith(".ts")) continue;
+    const source = await Deno.readTextFile(repoPath(`tasks/${entry.name}`));
+    const local = [...source.matchAll(/from "(\.[^"]*)"/g)].map((m) => m[1]);
+    assert.deepEqual(
+      local.filter((path) => path !== "../mod.ts"),
+      [],
+      `tasks/${entry.name}`,
+    );
+  }
+});
