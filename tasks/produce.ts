@@ -67,10 +67,13 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
     await using bus = await openBus(resolveSettings(options), {
       compression: options.compression,
     });
-    // Started at the first publish, when the number of events (and so the ETA) is known.
+    const file = options.args[0]!;
+    // Rows while the file is read; events from the first publish, when their total is known.
+    let reading: Progress | undefined;
+    let read = 0;
     let bar: Progress | undefined;
     let last = 0;
-    const summary = await produceEvents(bus, options.args[0]!, {
+    const summary = await produceEvents(bus, file, {
       period: options.period,
       tripType: options.tripType,
       speed: options.speed,
@@ -83,12 +86,19 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
       dropRate: options.dropRate,
       seed: options.seed,
       signal: context.signal,
+      readProgress: (rows, total) => {
+        reading ??= context.progress(`rows of ${file.split("/").at(-1)}`, total);
+        reading.tick(rows - read);
+        read = rows;
+      },
       progress: (done, total) => {
+        reading?.done();
         bar ??= context.progress("events", total);
         bar.tick(done - last);
         last = done;
       },
     });
+    reading?.done();
     bar?.done();
     return { ...summary };
   },

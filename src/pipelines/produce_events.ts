@@ -41,6 +41,8 @@ export interface ProduceOptions extends ReplayDisorder {
   topicPrefix?: string;
   /** Messages per publish call. @default 20000 */
   chunkMessages?: number;
+  /** Told how many rows are read, of how many, while the file is read (before any event is out). */
+  readProgress?: (rowsRead: number, totalRows: number) => void;
   /** Told how many events are out, of how many. */
   progress?: (eventsDone: number, total: number) => void;
   /** Stops the replay after the chunk in flight. */
@@ -202,6 +204,7 @@ export async function produceEvents(
       rejects.push({ key, value: JSON.stringify(message) });
     }
     rowsRead += batch.length;
+    options.readProgress?.(rowsRead, info.rows);
     if (rejects.length > 0) {
       rejectsPublished = rejectsPublished.then(() => bus.publish(topics.rejects, rejects));
       rejectsPublished.catch(fail);

@@ -1,7 +1,7 @@
 /**
- * Long work shows progress on a terminal and nothing without one:
- * `deno task ingest` run once inside a pseudo-terminal (util-linux `script`)
- * and once with its output piped, as in CI.
+ * Long work shows progress on a terminal and nothing without one: tasks run
+ * once inside a pseudo-terminal (util-linux `script`) and once with their
+ * output piped, as in CI.
  */
 import assert from "node:assert/strict";
 import { PostgresStore } from "../../src/adapters/postgres/store.ts";
@@ -10,19 +10,26 @@ import { requireService, testName } from "../_support/services.ts";
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** `deno task ingest` with a schema, in a pseudo-terminal or piped. */
-async function ingest(url: string, schema: string, terminal: boolean) {
-  const task = [Deno.execPath(), "task", "-q", "ingest", GREEN_2024_01, "--schema", schema];
-  const quoted = task.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" ");
-  const [program, args] = terminal
+/** `deno task <args>` in a pseudo-terminal or piped, with only `env` set. */
+async function task(args: string[], env: Record<string, string>, terminal: boolean) {
+  const command = [Deno.execPath(), "task", "-q", ...args];
+  const quoted = command.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" ");
+  const [program, programArgs] = terminal
     // -e: script exits with the task's code; the typescript file goes nowhere.
     ? ["script", ["-q", "-e", "-c", quoted, "/dev/null"]] as const
-    : [task[0]!, task.slice(1)] as const;
+    : [command[0]!, command.slice(1)] as const;
   try {
     const out = await new Deno.Command(program, {
-      args: [...args],
+      args: [...programArgs],
       cwd: repoPath(""),
-      env: { DATABASE_URL: url, NO_COLOR: "1", TERM: "xterm" },
+      clearEnv: true,
+      env: {
+        NO_COLOR: "1",
+        TERM: "xterm",
+        PATH: Deno.env.get("PATH") ?? "",
+        HOME: Deno.env.get("HOME") ?? "",
+        ...env,
+      },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -36,20 +43,24 @@ async function ingest(url: string, schema: string, terminal: boolean) {
   }
 }
 
+/** A bar line of cli-progress with a known total: count, label, rate in the label's unit, ETA. */
+const bar = (total: number, label: string) =>
+  new RegExp(
+    `\\d+/${total} ${label.replaceAll(".", "\\.")} \\| \\d+ ${label.split(" ")[0]}/s \\| ETA \\S+`,
+  );
+
 Deno.test("e2e: ingest shows rows, rate and ETA on a terminal and stays quiet without one", async () => {
   const url = await requireService("postgres");
   const schema = testName("e2e_progress");
+  const args = ["ingest", GREEN_2024_01, "--schema", schema];
   try {
-    const shown = await ingest(url, schema, true);
+    const shown = await task(args, { DATABASE_URL: url }, true);
     assert.equal(shown.code, 0, shown.stdout + shown.stderr);
     // The pseudo-terminal carries stdout and stderr together: the bar, then the summary.
-    assert.match(
-      shown.stdout,
-      /\d+\/56551 rows of green_tripdata_2024-01\.parquet \| \d+ rows\/s \| ETA \S+/,
-    );
+    assert.match(shown.stdout, bar(56_551, "rows of green_tripdata_2024-01.parquet"));
     assert.match(shown.stdout, /56551 read, 55913 accepted, 638 rejected/);
 
-    const piped = await ingest(url, schema, false);
+    const piped = await task(args, { DATABASE_URL: url }, false);
     assert.equal(piped.code, 0, piped.stderr);
     assert.equal(piped.stderr, "", "no progress output without a terminal");
     assert.match(piped.stdout, /56551 read, 55913 accepted, 638 rejected/);
@@ -57,5 +68,24 @@ Deno.test("e2e: ingest shows rows, rate and ETA on a terminal and stays quiet wi
     const store = await PostgresStore.open({ url, schema });
     await store.exec(`drop schema "${schema}" cascade`);
     await store.close();
+  }
+});
+
+Deno.test("e2e: produce shows the rows it reads, then the events it publishes, on a terminal only", async () => {
+  const dataDir = `.chillflow/${testName("e2e_progress_produce")}`;
+  const args = ["produce", "data/green_tripdata_2024-01.parquet", "--data-dir", dataDir];
+  try {
+    const shown = await task(args, {}, true);
+    assert.equal(shown.code, 0, shown.stdout + shown.stderr);
+    const rows = shown.stdout.search(bar(56_551, "rows of green_tripdata_2024-01.parquet"));
+    const events = shown.stdout.search(bar(167_739, "events"));
+    assert.ok(rows >= 0 && events > rows, `rows bar, then events bar:\n${shown.stdout}`);
+
+    const piped = await task(args, {}, false);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stderr, "", "no progress output without a terminal");
+    assert.match(piped.stdout, /55913 accepted -> 167739 events/);
+  } finally {
+    await Deno.remove(repoPath(dataDir), { recursive: true }).catch(() => {});
   }
 });
