@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import { PostgresStore } from "../../src/adapters/postgres/store.ts";
 import { ingestFile } from "../../src/pipelines/ingest_month.ts";
-import { GREEN_2024_01, repoPath, ZONES_CURRENT } from "../_support/fixtures.ts";
+import { GREEN_2024_01, ZONES_CURRENT } from "../_support/fixtures.ts";
 import { snapshotTables } from "../_support/ingest_checks.ts";
 import { fixtureBytes, taxiColumns } from "../_support/parquet_fixtures.ts";
+import { denoTask } from "../_support/deno_task.ts";
 import { requireService, testName } from "../_support/services.ts";
 
 /** The name every bad file carries, so it targets the month already loaded. */
@@ -81,13 +82,6 @@ Deno.test("e2e: ingest rejects bad input with one line and keeps the loaded mont
   }
 });
 
-async function _ingestTask(path: string, schema: string, url: string) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "ingest", path, "--schema", schema],
-    cwd: repoPath(""),
-    env: { DATABASE_URL: url, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+function _ingestTask(path: string, schema: string, url: string) {
+  return denoTask(["ingest", path, "--schema", schema], { env: { DATABASE_URL: url } });
 }

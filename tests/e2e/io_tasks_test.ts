@@ -3,18 +3,11 @@
  * their declared permissions. The download is served by a loopback server.
  */
 import assert from "node:assert/strict";
+import { denoTask } from "../_support/deno_task.ts";
 import { repoPath } from "../_support/fixtures.ts";
 
-async function denoTask(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    cwd: repoPath(""),
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+function task(...args: string[]) {
+  return denoTask(args);
 }
 
 Deno.test("e2e: download fetches from --base-url into data/, then skips; 404 is one line", async () => {
@@ -30,14 +23,14 @@ Deno.test("e2e: download fetches from --base-url into data/, then skips; 404 is 
   const base = `http://127.0.0.1:${server.addr.port}/trip-data`;
   try {
     const flags = ["--type", "green", "--from", "2024-01", "--dir", dir, "--base-url", base];
-    const first = await denoTask("download", ...flags, "--json");
+    const first = await task("download", ...flags, "--json");
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(JSON.parse(first.stdout).files, [
       { file: `${dir}/green_tripdata_2024-01.parquet`, status: "downloaded", bytes: sample.length },
     ]);
-    const again = await denoTask("download", ...flags, "--json");
+    const again = await task("download", ...flags, "--json");
     assert.equal(JSON.parse(again.stdout).skipped, 1);
-    const missing = await denoTask(
+    const missing = await task(
       "download",
       "--type",
       "green",
@@ -64,7 +57,7 @@ Deno.test("e2e: synth writes a month under bench/out and reports its injected re
   await Deno.mkdir(repoPath("bench/out"), { recursive: true });
   const out = `bench/out/e2e_${crypto.randomUUID()}.parquet`;
   try {
-    const result = await denoTask(
+    const result = await task(
       "synth",
       "--like",
       "data/green_tripdata_2024-01.parquet",
@@ -99,7 +92,7 @@ Deno.test("e2e: synth writes a month under bench/out and reports its injected re
 });
 
 Deno.test("e2e: synth outside its write permission fails with one line and no file", async () => {
-  const result = await denoTask(
+  const result = await task(
     "synth",
     "--like",
     "data/green_tripdata_2024-01.parquet",

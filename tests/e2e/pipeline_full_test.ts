@@ -6,6 +6,7 @@
  * first one's month rather than add to it.
  */
 import assert from "node:assert/strict";
+import { denoTask } from "../_support/deno_task.ts";
 import { repoPath } from "../_support/fixtures.ts";
 
 const decoder = new TextDecoder();
@@ -27,17 +28,8 @@ async function freshCopy(): Promise<string> {
   return dir;
 }
 
-async function pipelineFull(cwd: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "pipeline-full"],
-    cwd,
-    clearEnv: true,
-    env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+function pipelineFull(cwd: string) {
+  return denoTask(["pipeline-full"], { cwd });
 }
 
 Deno.test("e2e: pipeline-full on embedded services ends with batch = stream, and again", async () => {

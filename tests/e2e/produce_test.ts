@@ -7,27 +7,13 @@
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import { repoPath } from "../_support/fixtures.ts";
+import { denoTask } from "../_support/deno_task.ts";
 import { requireService, testName } from "../_support/services.ts";
 
 const GREEN = "data/green_tripdata_2024-01.parquet";
 
-async function produceTask(env: Record<string, string>, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "produce", GREEN, "--json", ...args],
-    cwd: repoPath(""),
-    clearEnv: true,
-    env: {
-      NO_COLOR: "1",
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
-      ...env,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+function produceTask(env: Record<string, string>, ...args: string[]) {
+  return denoTask(["produce", GREEN, "--json", ...args], { env });
 }
 
 Deno.test({

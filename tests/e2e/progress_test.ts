@@ -6,42 +6,8 @@
 import assert from "node:assert/strict";
 import { PostgresStore } from "../../src/adapters/postgres/store.ts";
 import { GREEN_2024_01, repoPath } from "../_support/fixtures.ts";
+import { denoTask } from "../_support/deno_task.ts";
 import { requireService, testName } from "../_support/services.ts";
-
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-/** `deno task <args>` in a pseudo-terminal or piped, with only `env` set. */
-async function task(args: string[], env: Record<string, string>, terminal: boolean) {
-  const command = [Deno.execPath(), "task", "-q", ...args];
-  const quoted = command.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" ");
-  const [program, programArgs] = terminal
-    // -e: script exits with the task's code; the typescript file goes nowhere.
-    ? ["script", ["-q", "-e", "-c", quoted, "/dev/null"]] as const
-    : [command[0]!, command.slice(1)] as const;
-  try {
-    const out = await new Deno.Command(program, {
-      args: [...programArgs],
-      cwd: repoPath(""),
-      clearEnv: true,
-      env: {
-        NO_COLOR: "1",
-        TERM: "xterm",
-        PATH: Deno.env.get("PATH") ?? "",
-        HOME: Deno.env.get("HOME") ?? "",
-        ...env,
-      },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Error("This test needs `script` (util-linux): apt-get install bsdutils");
-    }
-    throw error;
-  }
-}
 
 /** A bar line of cli-progress with a known total: count, label, rate in the label's unit, ETA. */
 const bar = (total: number, label: string) =>
@@ -54,13 +20,13 @@ Deno.test("e2e: ingest shows rows, rate and ETA on a terminal and stays quiet wi
   const schema = testName("e2e_progress");
   const args = ["ingest", GREEN_2024_01, "--schema", schema];
   try {
-    const shown = await task(args, { DATABASE_URL: url }, true);
+    const shown = await denoTask(args, { env: { DATABASE_URL: url }, terminal: true });
     assert.equal(shown.code, 0, shown.stdout + shown.stderr);
     // The pseudo-terminal carries stdout and stderr together: the bar, then the summary.
     assert.match(shown.stdout, bar(56_551, "rows of green_tripdata_2024-01.parquet"));
     assert.match(shown.stdout, /56551 read, 55913 accepted, 638 rejected/);
 
-    const piped = await task(args, { DATABASE_URL: url }, false);
+    const piped = await denoTask(args, { env: { DATABASE_URL: url } });
     assert.equal(piped.code, 0, piped.stderr);
     assert.equal(piped.stderr, "", "no progress output without a terminal");
     assert.match(piped.stdout, /56551 read, 55913 accepted, 638 rejected/);
@@ -75,13 +41,13 @@ Deno.test("e2e: produce shows the rows it reads, then the events it publishes, o
   const dataDir = `.chillflow/${testName("e2e_progress_produce")}`;
   const args = ["produce", "data/green_tripdata_2024-01.parquet", "--data-dir", dataDir];
   try {
-    const shown = await task(args, {}, true);
+    const shown = await denoTask(args, { terminal: true });
     assert.equal(shown.code, 0, shown.stdout + shown.stderr);
     const rows = shown.stdout.search(bar(56_551, "rows of green_tripdata_2024-01.parquet"));
     const events = shown.stdout.search(bar(167_739, "events"));
     assert.ok(rows >= 0 && events > rows, `rows bar, then events bar:\n${shown.stdout}`);
 
-    const piped = await task(args, {}, false);
+    const piped = await denoTask(args);
     assert.equal(piped.code, 0, piped.stderr);
     assert.equal(piped.stderr, "", "no progress output without a terminal");
     assert.match(piped.stdout, /55913 accepted -> 167739 events/);

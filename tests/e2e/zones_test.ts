@@ -5,20 +5,12 @@
 import assert from "node:assert/strict";
 import { PgliteStore } from "../../src/adapters/pglite/store.ts";
 import { repoPath, ZONES_OLDER } from "../_support/fixtures.ts";
+import { denoTask } from "../_support/deno_task.ts";
 import { testName } from "../_support/services.ts";
 
-async function zonesTask(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "zones", ...args],
-    cwd: repoPath(""),
-    // No DATABASE_URL: the task must use the embedded database.
-    clearEnv: true,
-    env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+/** No DATABASE_URL: the task must use the embedded database. */
+function zonesTask(...args: string[]) {
+  return denoTask(["zones", ...args]);
 }
 
 Deno.test("e2e: zones loads either vintage into the embedded database", async () => {

@@ -3,6 +3,7 @@
  * error, when run through `deno task` with exactly its declared permissions.
  */
 import assert from "node:assert/strict";
+import { denoTask } from "../_support/deno_task.ts";
 import { repoPath } from "../_support/fixtures.ts";
 
 const config = JSON.parse(await Deno.readTextFile(repoPath("deno.json"))) as {
@@ -14,16 +15,8 @@ const taskNames = Object.entries(config.tasks)
   .filter(([, t]) => /\btasks\/[a-z_]+\.ts\b/.test(typeof t === "string" ? t : t.command))
   .map(([name]) => name);
 
-async function runDenoTask(name: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", name, ...args],
-    cwd: repoPath(""),
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+function runDenoTask(name: string, ...args: string[]) {
+  return denoTask([name, ...args]);
 }
 
 Deno.test("smoke: deno.json declares task modules", () => {
