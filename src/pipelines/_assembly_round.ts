@@ -62,13 +62,17 @@ export interface RoundCounts {
   deadLetters: number;
 }
 
-/** The events of one partition in a round, and the assembler that owns its trips. */
-export interface PartitionWork {
+/** The valid events of one partition in a round. */
+export interface ParsedPartition {
   batch: DeliveryBatch;
   events: TripEvent[];
-  assembler: TripAssembler;
-  /** The trip keys of this partition's events. */
+  /** The trip keys of these events, each once. */
   keys: string[];
+}
+
+/** A partition's events being written, with the assembler that owns its trips. */
+interface PartitionWork extends ParsedPartition {
+  assembler: TripAssembler;
   /** The trips of this round that it owns: their events, wherever they came from, go to its assembler. */
   owned: string[];
   /** Keys of cached partials due to expire that had no event in this round. */
@@ -79,7 +83,7 @@ export interface PartitionWork {
 export interface PreparedRound {
   /** Batches handed over, of either topic. */
   batches: number;
-  work: PartitionWork[];
+  partitions: ParsedPartition[];
   rejects: TripRejectMessage[];
   deadLetters: number;
 }
@@ -102,7 +106,7 @@ export async function prepareRound(
   const { bus, topics } = context;
   const dead: OutgoingMessage[] = [];
   const rejects: TripRejectMessage[] = [];
-  const work: PartitionWork[] = [];
+  const partitions: ParsedPartition[] = [];
   for (const [i, batch] of batches.entries()) {
     if (i > 0) await new Promise((r) => setTimeout(r, 0));
     if (batch.topic === topics.rejects) {
@@ -120,10 +124,10 @@ export async function prepareRound(
       else dead.push(deadLetter(delivery, parsed.error));
     }
     const keys = [...new Set(events.map((e) => e.trip_key))];
-    work.push({ batch, events, keys, owned: [], assembler: undefined!, due: [] });
+    partitions.push({ batch, events, keys });
   }
   if (dead.length > 0) await bus.publish(topics.dlq, dead);
-  return { batches: batches.length, work, rejects, deadLetters: dead.length };
+  return { batches: batches.length, partitions, rejects, deadLetters: dead.length };
 }
 
 /**
@@ -147,29 +151,25 @@ export async function writeRound(
   round: PreparedRound,
 ): Promise<RoundCounts> {
   const { store, bus, partials, topics, latenessMs, timeoutMs } = context;
-  const { work, rejects } = round;
-  // A key on two partitions (not from our producer) belongs to the first one's assembler.
-  const keys = [...new Set(work.flatMap((w) => w.keys))];
+  const { partitions, rejects } = round;
+  const keys = [...new Set(partitions.flatMap((p) => p.keys))];
   const counts = await store.transaction(async (tx) => {
     await lockAssembly(tx);
     const cached = partials.load(keys);
     cached.catch(() => {});
     const [clocks] = await Promise.all([partials.watermarks(), writeRejects(tx, rejects)]);
     const owners = new Map<string, TripAssembler>();
-    for (const w of work) {
-      w.assembler = new TripAssembler({
+    const work = partitions.map((parsed): PartitionWork => {
+      const assembler = new TripAssembler({
         latenessMs,
         timeoutMs,
-        maxEventMs: clocks.get(w.batch.partition) ?? -Infinity,
+        maxEventMs: clocks.get(parsed.batch.partition) ?? -Infinity,
       });
-      const owned: string[] = [];
-      for (const key of w.keys) {
-        if (owners.has(key)) continue;
-        owners.set(key, w.assembler);
-        owned.push(key);
-      }
-      w.owned = owned;
-    }
+      // A key on two partitions (not from our producer) belongs to the first one's assembler.
+      const owned = parsed.keys.filter((key) => !owners.has(key));
+      for (const key of owned) owners.set(key, assembler);
+      return { ...parsed, assembler, owned, due: [] };
+    });
     await restorePartials(tx, owners, cached);
     let duplicates = 0;
     for (const w of work) {
@@ -203,8 +203,9 @@ export async function writeRound(
     );
     const live = work.map(_live);
     await Promise.all(work.map((w, i) => _saveLive(partials, w, live[i]!)));
-    return { completed: completed.length, expired, duplicates, live };
+    return { work, completed: completed.length, expired, duplicates, live };
   });
+  const { work } = counts;
 
   const invalid = work.flatMap((w) =>
     w.assembler.takeInvalid().map((trip) =>
@@ -221,7 +222,7 @@ export async function writeRound(
   await Promise.all(work.map((w, i) => _forgetSettled(partials, w, counts.live[i]!)));
 
   let events = 0;
-  for (const w of work) {
+  for (const w of partitions) {
     events += w.events.length;
     for (const e of w.events) context.seen(e.source_file, e.trip_type, e.period);
   }
