@@ -50,9 +50,10 @@ export interface SubscribeOptions {
   /**
    * Handles one batch. Batches of different partitions may be handed over
    * concurrently (those of one fetch arrive together); batches of one
-   * partition arrive in order, and overlap only up to `prefetch`. The batch's offsets are committed only after the
-   * returned promise resolves; if it rejects, the subscription stops and
-   * the batch is delivered again to the next member that owns the partition.
+   * partition arrive in order, and overlap only up to `prefetch`. The batch's
+   * offsets are committed only after the returned promise resolves; if it
+   * rejects, the subscription stops and the batch is delivered again to the
+   * next member that owns the partition.
    */
   handleBatch(batch: DeliveryBatch): Promise<void>;
   /**

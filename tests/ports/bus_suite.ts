@@ -68,10 +68,7 @@ export function busSuite(
   });
 
   test("a new subscription resumes after the last committed batch", async (s) => {
-    const first = await s.open();
-    const topic = await s.topic(first, 1);
-    const group = testName("g");
-    await first.publish(topic, _messages(1, 0, 5));
+    const { bus: first, topic, group } = await s.seeded(5);
     const a = s.collector();
     const subA = await s.subscribe(first, { group, topics: [topic], handleBatch: a.handle });
     await s.waitFor(() => a.all.length >= 5, "5 deliveries to the first member");
@@ -88,10 +85,7 @@ export function busSuite(
   });
 
   test("a failing handler commits nothing; the batch is delivered again", async (s) => {
-    const first = await s.open();
-    const topic = await s.topic(first, 1);
-    const group = testName("g");
-    await first.publish(topic, _messages(1, 0, 5));
+    const { bus: first, topic, group } = await s.seeded(5);
     const a = s.collector((batch) => {
       if (batch.messages.some((d) => _seq(d) >= 5)) throw new Error("handler failed");
     });
@@ -110,10 +104,7 @@ export function busSuite(
   });
 
   test("stop() lets the batch in flight finish and commits it", async (s) => {
-    const first = await s.open();
-    const topic = await s.topic(first, 1);
-    const group = testName("g");
-    await first.publish(topic, _messages(1, 0, 3));
+    const { bus: first, topic, group } = await s.seeded(3);
     const release = Promise.withResolvers<void>();
     let started = false;
     const handled: Delivery[] = [];
@@ -142,10 +133,7 @@ export function busSuite(
   });
 
   test("with prefetch 2, stop() commits every batch handed over, in order, after its handler", async (s) => {
-    const first = await s.open();
-    const topic = await s.topic(first, 1);
-    const group = testName("g");
-    await first.publish(topic, _messages(1, 0, 3));
+    const { bus: first, topic, group } = await s.seeded(3);
     const release = Promise.withResolvers<void>();
     const handedOver: Delivery[][] = [];
     const handled: Delivery[] = [];
@@ -178,10 +166,7 @@ export function busSuite(
   });
 
   test("with prefetch 2, a failing batch leaves later batches of its partition uncommitted", async (s) => {
-    const first = await s.open();
-    const topic = await s.topic(first, 1);
-    const group = testName("g");
-    await first.publish(topic, _messages(1, 0, 3));
+    const { bus: first, topic, group } = await s.seeded(3);
     const failFirst = Promise.withResolvers<void>();
     let batches = 0;
     const sub = await s.subscribe(first, {
@@ -288,6 +273,14 @@ class Scope {
     this.#topics.push(topic);
     await bus.ensureTopic(topic, partitions);
     return topic;
+  }
+
+  /** A new bus with a new one-partition topic holding messages 0..count-1 of key k0, and a group name. */
+  async seeded(count: number): Promise<{ bus: Bus; topic: string; group: string }> {
+    const bus = await this.open();
+    const topic = await this.topic(bus, 1);
+    await bus.publish(topic, _messages(1, 0, count));
+    return { bus, topic, group: testName("g") };
   }
 
   async subscribe(bus: Bus, options: Parameters<Bus["subscribe"]>[0]): Promise<Subscription> {
