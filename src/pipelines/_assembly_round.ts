@@ -6,8 +6,8 @@
  * the DLQ topic first: at least once, never lost). {@linkcode writeRound},
  * in the transaction, merges the events with the partial state (cache, plus
  * `incomplete_trips` for expired trips), inserts completed trips and
- * rejects, expires partials past each partition's watermark, recomputes the
- * KPIs of the zone-hours touched and saves the live partials to the cache;
+ * rejects, expires partials past each partition's watermark, marks the KPIs
+ * of the zone-hours touched stale and saves the live partials to the cache;
  * after the commit, it removes settled trips from the cache. The bus commits
  * offsets last, so replaying a round after a crash at any point converges to
  * the same tables.

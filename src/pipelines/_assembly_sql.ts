@@ -16,7 +16,7 @@ import { TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { toNaiveIso } from "../domain/events/naive_time.ts";
 import { batchFromRows } from "../domain/raw_trip_batch.ts";
 import type { SqlClient } from "../ports/store.ts";
-import { recomputeHourKpis, type ZoneHour } from "../store/kpi_sql.ts";
+import { markHourKpisStale, type ZoneHour } from "../store/kpi_sql.ts";
 import { CopyBuffer } from "./_copy_buffer.ts";
 import { TRIP_COLUMNS, writeTripLine } from "./_trip_lines.ts";
 
@@ -24,7 +24,7 @@ const _encoder = new TextEncoder();
 
 /**
  * Serialises assembler transactions of one schema: two instances then never
- * compute KPIs, expiries or completions of the same trips from stale snapshots.
+ * compute expiries or completions of the same trips from stale snapshots.
  */
 export async function lockAssembly(tx: SqlClient): Promise<void> {
   await tx.query(
@@ -71,8 +71,9 @@ export async function storedState(tx: SqlClient, keys: readonly string[]): Promi
 
 /**
  * Inserts completed trips with COPY (the batch path's encoding), removes the
- * ones that had expired from `incomplete_trips` and recomputes the KPIs of
- * their zone-hours.
+ * ones that had expired from `incomplete_trips` and marks their zone-hours'
+ * KPIs stale (a `KpiRefresher` recomputes them after the commit, off the
+ * assembly lock).
  *
  * A plain COPY, with no staging and no `ON CONFLICT`: the caller holds the
  * schema's assembly lock and has checked, in this transaction, that none of
@@ -121,7 +122,7 @@ export async function writeCompleted(
     const hour = Math.floor(row.pickup_ts! / 3_600_000) * 3_600_000;
     pairs.set(`${row.pu_location_id}@${hour}`, { zoneId: row.pu_location_id!, hourTs: hour });
   }
-  await recomputeHourKpis(tx, [...pairs.values()]);
+  await markHourKpisStale(tx, [...pairs.values()]);
 }
 
 /** Writes expired partial trips to `incomplete_trips` (replacing what an earlier expiry wrote). */

@@ -7,8 +7,14 @@
  * (`_assembly_round.ts`), and the bus commits offsets only after it.
  *
  * Decisions the contract leaves open:
- * - Transactions of one schema take an advisory lock, so two members never
- *   recompute the same zone-hour (or expire the same trip) from stale snapshots.
+ * - Rounds of one schema take an advisory lock, so two members never complete
+ *   or expire the same trip from stale snapshots.
+ * - KPIs lag by at most one refresh: a round marks the zone-hours it touched,
+ *   and a `KpiRefresher` recomputes them after the commit, in its own
+ *   transaction, while the next round is assembled (a recompute held the
+ *   assembly lock for about a sixth of each round). Marks commit with the
+ *   trips, so a member that dies before refreshing leaves them to the next
+ *   one; every member refreshes when it starts and drains when it stops.
  * - Expiry is per partition: its watermark is the latest event time seen on
  *   it (kept in the cache) minus the lateness; a partial trip expires when its
  *   first event is `timeoutMs` behind that. An expired trip that later gets its
@@ -36,6 +42,7 @@ import {
   writeRound,
 } from "./_assembly_round.ts";
 import { BatchGatherer } from "./_batch_gatherer.ts";
+import { KpiRefresher } from "./_kpi_refresher.ts";
 import { writeStreamAudit } from "./_stream_audit.ts";
 import { PartialCache } from "./_partial_cache.ts";
 import { streamTopics } from "./stream_topics.ts";
@@ -158,12 +165,16 @@ export async function assembleTrips(
     expirePerRound: EXPIRE_PER_ROUND,
     seen,
   };
+  const kpis = new KpiRefresher(store);
+  // Marks a member left behind when it died are refreshed now, not at the next round.
+  kpis.request();
   let inFlight = 0;
   let lastActivity = performance.now();
   const rounds = new BatchGatherer<DeliveryBatch, PreparedRound>({
     prepare: (batches) => prepareRound(context, batches),
     async write(round) {
       const counts = await writeRound(context, round);
+      kpis.request();
       summary.events += counts.events;
       summary.completed += counts.completed;
       summary.expired += counts.expired;
@@ -202,6 +213,7 @@ export async function assembleTrips(
     () => inFlight === 0 && performance.now() - lastActivity >= (options.idleMs ?? 10_000),
   );
   await subscription.stop();
+  await kpis.drain();
   if (summary.stoppedBy === "idle") {
     summary.flushed = await _flush(store, partials, latenessMs, timeoutMs);
     await writeStreamAudit(store, seenFiles, startedAt);

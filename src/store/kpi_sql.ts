@@ -100,7 +100,7 @@ export async function recomputeHourKpis(
   pairs: readonly ZoneHour[],
 ): Promise<number> {
   if (pairs.length === 0) return 0;
-  const json = JSON.stringify(pairs.map((p) => ({ z: p.zoneId, h: _naiveText(p.hourTs) })));
+  const json = _pairsJson(pairs);
   const hours = `select distinct z, date_trunc('hour', h) as h
     from jsonb_to_recordset($1::jsonb) as p(z int, h timestamp)`;
   await tx.query(
@@ -124,4 +124,66 @@ export async function recomputeHourKpis(
 
 function _naiveText(hourTs: string | number): string {
   return typeof hourTs === "number" ? new Date(hourTs).toISOString().slice(0, 19) : hourTs;
+}
+
+/**
+ * Marks zone-hours whose trips changed, for {@linkcode refreshStaleHourKpis}
+ * to recompute. Call in the transaction that changed the trips, so a mark
+ * commits (or rolls back) with them.
+ *
+ * @param tx A client inside a transaction.
+ * @param pairs The zone-hours touched (duplicates are harmless).
+ *
+ * @example
+ * ```ts ignore
+ * await store.transaction((tx) =>
+ *   markHourKpisStale(tx, [{ zoneId: 132, hourTs: "2024-01-01 05:00:00" }])
+ * );
+ * ```
+ */
+export async function markHourKpisStale(
+  tx: SqlClient,
+  pairs: readonly ZoneHour[],
+): Promise<void> {
+  if (pairs.length === 0) return;
+  await tx.query(
+    `insert into kpi_stale_hours (zone_id, hour_ts)
+     select distinct z, date_trunc('hour', h) from jsonb_to_recordset($1::jsonb) as p(z int, h timestamp)`,
+    [_pairsJson(pairs)],
+  );
+}
+
+/**
+ * Recomputes the KPIs of up to `limit` stale zone-hour marks (oldest first)
+ * and deletes those marks, in the caller's transaction. Refreshes of one
+ * schema take turns (an advisory lock), and a refresh deletes the marks
+ * before it recomputes: under read committed, the recompute then sees every
+ * trip committed with a deleted mark, while a mark committed later stays for
+ * the next refresh.
+ *
+ * @param tx A client inside a transaction.
+ * @param limit Most marks consumed.
+ * @returns The number of marks consumed: fewer than `limit` means none were left.
+ *
+ * @example
+ * ```ts ignore
+ * while (await store.transaction((tx) => refreshStaleHourKpis(tx)) === 20_000) {}
+ * ```
+ */
+export async function refreshStaleHourKpis(tx: SqlClient, limit = 20_000): Promise<number> {
+  await tx.query(
+    "select pg_advisory_xact_lock(hashtext('chillflow.kpi_refresh.' || current_schema()))",
+  );
+  const marks = await tx.query<{ z: number; h: string }>(
+    `delete from kpi_stale_hours
+     where stamp in (select stamp from kpi_stale_hours order by stamp limit $1)
+     returning zone_id as z, to_char(hour_ts, 'YYYY-MM-DD HH24:MI:SS') as h`,
+    [limit],
+  );
+  await recomputeHourKpis(tx, marks.map((m) => ({ zoneId: m.z, hourTs: m.h })));
+  return marks.length;
+}
+
+function _pairsJson(pairs: readonly ZoneHour[]): string {
+  return JSON.stringify(pairs.map((p) => ({ z: p.zoneId, h: _naiveText(p.hourTs) })));
 }

@@ -109,6 +109,21 @@ create index if not exists trips_zone_hour_idx on trips (pu_location_id, date_tr
 `;
 
 /**
+ * Zone-hours whose KPIs are stale: an assembler round marks the zone-hours it
+ * added trips to, in its own transaction, and a refresh recomputes and
+ * deletes the marks in another (`refreshStaleHourKpis`). Marks are only ever
+ * inserted by rounds and deleted by the refresh, so the two never wait for
+ * each other's rows.
+ */
+const KPI_STALE_HOURS = `
+create table kpi_stale_hours (
+  stamp bigint generated always as identity primary key,
+  zone_id int not null,
+  hour_ts timestamp not null
+);
+`;
+
+/**
  * Every migration, in version order.
  *
  * @example
@@ -121,4 +136,5 @@ create index if not exists trips_zone_hour_idx on trips (pu_location_id, date_tr
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial_tables", sql: INITIAL_TABLES },
   { version: 2, name: "trips_zone_hour_index", sql: TRIPS_ZONE_HOUR_INDEX },
+  { version: 3, name: "kpi_stale_hours", sql: KPI_STALE_HOURS },
 ];

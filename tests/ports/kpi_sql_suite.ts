@@ -7,7 +7,12 @@
 
 import assert from "node:assert/strict";
 import type { Store } from "../../src/ports/store.ts";
-import { recomputeHourKpis, recomputePeriodKpis } from "../../src/store/kpi_sql.ts";
+import {
+  markHourKpisStale,
+  recomputeHourKpis,
+  recomputePeriodKpis,
+  refreshStaleHourKpis,
+} from "../../src/store/kpi_sql.ts";
 import { testName } from "../_support/services.ts";
 
 /** Opens a store on `schema`. */
@@ -73,6 +78,22 @@ const ZONE_138_23 = {
   avg_speed_kmh: "16.0934",
   pct_card: "100.0000",
   passengers: "0",
+};
+
+// The row the refresh tests insert by hand for a zone-hour they do not mark.
+const UNMARKED_132_06 = {
+  period: "2024-01-01",
+  zone_id: 132,
+  hour_ts: "2024-01-01 06:00:00",
+  trips: 99,
+  revenue: "9.00",
+  avg_fare: null,
+  avg_tip: null,
+  avg_distance_km: null,
+  avg_duration_min: null,
+  avg_speed_kmh: null,
+  pct_card: null,
+  passengers: "9",
 };
 
 async function withStore(open: OpenStore, fn: (store: Store) => Promise<void>): Promise<void> {
@@ -162,6 +183,53 @@ export function kpiSqlSuite(name: string, open: OpenStore): void {
       }));
       await store.transaction((tx) => recomputeHourKpis(tx, pairs));
       assert.deepEqual(await store.query(KPI_SELECT), byPeriod);
+    });
+  });
+
+  Deno.test(`${name} refreshStaleHourKpis() recomputes exactly the marked zone-hours and consumes the marks`, async () => {
+    await withStore(open, async (store) => {
+      await store.exec(
+        `insert into zone_hourly_kpis (period, zone_id, hour_ts, trips, revenue, passengers) values
+           ('2024-01-01', 132, '2024-01-01 06:00', 99, 9, 9)  -- not marked: must stay as is`,
+      );
+      await store.transaction((tx) =>
+        markHourKpisStale(tx, [
+          { zoneId: 132, hourTs: "2024-01-01 05:10:00" },
+          { zoneId: 132, hourTs: "2024-01-01 05:59:59" }, // same hour again
+        ])
+      );
+      await store.transaction((tx) =>
+        markHourKpisStale(tx, [{ zoneId: 138, hourTs: Date.UTC(2024, 0, 31, 23, 30) }])
+      );
+      const stale = await store.query<{ n: number }>(
+        "select count(*)::int as n from kpi_stale_hours",
+      );
+      assert.equal(stale[0]!.n, 2, "a round's duplicate zone-hours are marked once");
+      assert.equal(await store.transaction((tx) => refreshStaleHourKpis(tx)), 2);
+      assert.deepEqual(await store.query(KPI_SELECT), [ZONE_132_05, UNMARKED_132_06, ZONE_138_23]);
+      assert.equal(await store.transaction((tx) => refreshStaleHourKpis(tx)), 0);
+    });
+  });
+
+  Deno.test(`${name} refreshStaleHourKpis() takes the oldest marks up to its limit; a rolled-back refresh keeps them`, async () => {
+    await withStore(open, async (store) => {
+      for (const hourTs of ["2024-01-01 05:00:00", "2024-01-01 06:00:00"]) {
+        await store.transaction((tx) => markHourKpisStale(tx, [{ zoneId: 132, hourTs }]));
+      }
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await refreshStaleHourKpis(tx);
+          throw new Error("crash after the refresh, before the commit");
+        }),
+        /crash after the refresh/,
+      );
+      assert.deepEqual(await store.query(KPI_SELECT), []);
+      assert.equal(await store.transaction((tx) => refreshStaleHourKpis(tx, 1)), 1);
+      assert.deepEqual((await store.query(KPI_SELECT)).map((r) => r.hour_ts), [
+        "2024-01-01 05:00:00",
+      ]);
+      assert.equal(await store.transaction((tx) => refreshStaleHourKpis(tx, 1)), 1);
+      assert.deepEqual(await store.query(KPI_SELECT), [ZONE_132_05, ZONE_132_06]);
     });
   });
 }

@@ -26,6 +26,11 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     "first_event_ts timestamp without time zone not null",
     "expired_at timestamp with time zone not null",
   ],
+  kpi_stale_hours: [
+    "stamp bigint not null",
+    "zone_id integer not null",
+    "hour_ts timestamp without time zone not null",
+  ],
   load_audit: [
     "load_id bigint not null",
     "path text not null",
@@ -97,6 +102,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
 
 const EXPECTED_INDEXES = [
   "incomplete_trips_pkey",
+  "kpi_stale_hours_pkey",
   "load_audit_pkey",
   "rejected_trips_period_idx",
   "rejected_trips_pkey",

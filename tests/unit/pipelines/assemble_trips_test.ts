@@ -5,7 +5,7 @@ import { assembleTrips } from "../../../src/pipelines/assemble_trips.ts";
 import { ingestFile } from "../../../src/pipelines/ingest_month.ts";
 import { produceEvents } from "../../../src/pipelines/produce_events.ts";
 import { verifySchemas } from "../../../src/pipelines/verify.ts";
-import { recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
+import { markHourKpisStale, recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
 import { GREEN_2024_01 } from "../../_support/fixtures.ts";
 import { RecordingBus } from "./_recording_bus.ts";
 
@@ -51,3 +51,20 @@ for (const concurrent of [false, true]) {
     assert.deepEqual(audit, { path: "stream", accepted: 55_913, rows_read: 56_551 });
   });
 }
+
+Deno.test("assembleTrips() recomputes the KPIs a member that died after its commit left stale", async () => {
+  await using store = await PgliteStore.open({ schema: "stream" });
+  await using cache = await MemoryCache.open();
+  await store.transaction(async (tx) => {
+    await tx.query(`insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts,
+      duration_s, trip_distance, total_amount, pu_location_id, do_location_id, source_file)
+      values ('k', '2024-01-01', 'green', '2024-01-01 05:10', '2024-01-01 05:20', 600, 1, 10,
+        132, 138, 'g.parquet')`);
+    await markHourKpisStale(tx, [{ zoneId: 132, hourTs: "2024-01-01 05:10:00" }]);
+  });
+  await assembleTrips({ store, bus: new RecordingBus(), cache }, { untilIdle: true, idleMs: 100 });
+  assert.deepEqual(
+    await store.query("select zone_id, hour_ts::text, trips from zone_hourly_kpis"),
+    [{ zone_id: 132, hour_ts: "2024-01-01 05:00:00", trips: 1 }],
+  );
+});

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
+import { KpiRefresher } from "../../../src/pipelines/_kpi_refresher.ts";
+import type { SqlClient, Store } from "../../../src/ports/store.ts";
+import { markHourKpisStale } from "../../../src/store/kpi_sql.ts";
+
+const TRIP = `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, duration_s,
+  trip_distance, total_amount, pu_location_id, do_location_id, source_file)
+  values ($1, '2024-01-01', 'green', $2::timestamp, $2::timestamp + interval '10 minutes', 600,
+    1, 10, 132, 138, 'g.parquet')`;
+
+async function addTrip(store: Store, key: string, pickup: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.query(TRIP, [key, pickup]);
+    await markHourKpisStale(tx, [{ zoneId: 132, hourTs: pickup }]);
+  });
+}
+
+async function kpis(store: Store): Promise<[string, number][]> {
+  const rows = await store.query<{ hour_ts: string; trips: number }>(
+    "select hour_ts::text, trips from zone_hourly_kpis order by hour_ts",
+  );
+  return rows.map((r) => [r.hour_ts, r.trips]);
+}
+
+Deno.test("KpiRefresher: requests while a refresh runs fold into one more; drain leaves nothing stale", async () => {
+  await using store = await PgliteStore.open({ schema: "kpi_refresher" });
+  const firstMayRun = Promise.withResolvers<void>();
+  let refreshes = 0;
+  const counting: Store = Object.assign(Object.create(store), {
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      if (refreshes++ === 0) await firstMayRun.promise;
+      return store.transaction(fn);
+    },
+  });
+  const refresher = new KpiRefresher(counting);
+  await addTrip(store, "a", "2024-01-01 05:10:00");
+  refresher.request();
+  await addTrip(store, "b", "2024-01-01 05:20:00");
+  refresher.request();
+  await addTrip(store, "c", "2024-01-01 06:05:00");
+  refresher.request();
+  firstMayRun.resolve();
+  await refresher.drain();
+  // The first refresh, ONE more for the two requests made while it ran, and drain's own.
+  assert.equal(refreshes, 3);
+  assert.deepEqual(await kpis(store), [["2024-01-01 05:00:00", 2], ["2024-01-01 06:00:00", 1]]);
+  const [left] = await store.query<{ n: number }>("select count(*)::int as n from kpi_stale_hours");
+  assert.equal(left!.n, 0);
+});
+
+Deno.test("KpiRefresher: a failed background refresh is thrown by the next request and by drain", async () => {
+  const failing = {
+    transaction: () => Promise.reject(new Error("connection lost")),
+  } as unknown as Store;
+  const refresher = new KpiRefresher(failing);
+  refresher.request();
+  await assert.rejects(refresher.drain(), /connection lost/);
+  assert.throws(() => refresher.request(), /connection lost/);
+});
