@@ -28,7 +28,8 @@ import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembl
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
 import {
-  lockAssembly,
+  lockPartitions,
+  type PartitionRef,
   storedState,
   writeCompleted,
   writeIncomplete,
@@ -83,6 +84,8 @@ interface PartitionWork extends ParsedPartition {
 export interface PreparedRound {
   /** Batches handed over, of either topic. */
   batches: number;
+  /** The topic partitions of those batches: the round locks them. */
+  sources: PartitionRef[];
   partitions: ParsedPartition[];
   rejects: TripRejectMessage[];
   deadLetters: number;
@@ -127,13 +130,14 @@ export async function prepareRound(
     partitions.push({ batch, events, keys });
   }
   if (dead.length > 0) await bus.publish(topics.dlq, dead);
-  return { batches: batches.length, partitions, rejects, deadLetters: dead.length };
+  const sources = batches.map(({ topic, partition }) => ({ topic, partition }));
+  return { batches: batches.length, sources, partitions, rejects, deadLetters: dead.length };
 }
 
 /**
  * Writes a prepared round in one transaction; resolves after the commit and
- * the cache update. Rounds of every member of the group run one at a time
- * (the schema's assembly lock), and each reads the cache inside its
+ * the cache update. Rounds of one partition run one at a time, whichever
+ * member writes them (`lockPartitions`), and each reads the cache inside its
  * transaction and saves to it before the commit, so a member still writing a
  * round after a rebalance never overwrites what the partition's new owner
  * saved. Only removals wait for the commit: a removed trip is in `trips` or
@@ -154,7 +158,7 @@ export async function writeRound(
   const { partitions, rejects } = round;
   const keys = [...new Set(partitions.flatMap((p) => p.keys))];
   const counts = await store.transaction(async (tx) => {
-    await lockAssembly(tx);
+    await lockPartitions(tx, round.sources);
     const cached = partials.load(keys);
     cached.catch(() => {});
     const [clocks] = await Promise.all([partials.watermarks(), writeRejects(tx, rejects)]);

@@ -22,14 +22,47 @@ import { TRIP_COLUMNS, writeTripLine } from "./_trip_lines.ts";
 
 const _encoder = new TextEncoder();
 
+/** A topic partition whose rounds must not overlap. */
+export interface PartitionRef {
+  /** Topic name. */
+  topic: string;
+  /** Partition number. */
+  partition: number;
+}
+
 /**
- * Serialises assembler transactions of one schema: two instances then never
- * compute expiries or completions of the same trips from stale snapshots.
+ * Takes the transaction-scoped advisory locks of the given topic partitions,
+ * always in (topic, partition) order, so no two rounds wait for each other
+ * crosswise. Rounds of one partition then run one at a time (a member still
+ * finishing a round after a rebalance, and the partition's new owner), while
+ * rounds of different partitions, and so different members, run in
+ * parallel: a trip's events share its key, hence a partition, so two rounds
+ * that hold different partitions never complete or expire the same trip.
+ *
+ * @example
+ * ```ts ignore
+ * await store.transaction(async (tx) => {
+ *   await lockPartitions(tx, [{ topic: "trip-events", partition: 3 }]);
+ * });
+ * ```
  */
-export async function lockAssembly(tx: SqlClient): Promise<void> {
-  await tx.query(
-    "select pg_advisory_xact_lock(hashtext('chillflow.assemble.' || current_schema()))",
-  );
+export async function lockPartitions(
+  tx: SqlClient,
+  refs: readonly PartitionRef[],
+): Promise<void> {
+  const sorted = [...new Map(refs.map((r) => [`${r.topic}\0${r.partition}`, r])).values()]
+    .sort((a, b) => a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
+  if (sorted.length === 0) return;
+  const params: (string | number)[] = [];
+  // A select list is evaluated left to right: the locks are taken in this order.
+  const locks = sorted.map(({ topic, partition }) => {
+    params.push(topic, partition);
+    const t = params.length - 1;
+    return `pg_advisory_xact_lock(hashtext('chillflow.assemble.' || current_schema() || '.' || $${t}::text), $${
+      t + 1
+    }::int)`;
+  });
+  await tx.query(`select ${locks.join(", ")}`, params);
 }
 
 /** What the store knows of some trip keys: those already stored, and the expired partials. */
@@ -72,13 +105,12 @@ export async function storedState(tx: SqlClient, keys: readonly string[]): Promi
 /**
  * Inserts completed trips with COPY (the batch path's encoding), removes the
  * ones that had expired from `incomplete_trips` and marks their zone-hours'
- * KPIs stale (a `KpiRefresher` recomputes them after the commit, off the
- * assembly lock).
+ * KPIs stale (a `KpiRefresher` recomputes them after the commit).
  *
  * A plain COPY, with no staging and no `ON CONFLICT`: the caller holds the
- * schema's assembly lock and has checked, in this transaction, that none of
- * the keys is in `trips` ({@linkcode storedState}); only assemblers write the
- * stream schema.
+ * locks of the trips' partitions ({@linkcode lockPartitions}) and has
+ * checked, in this transaction, that none of the keys is in `trips`
+ * ({@linkcode storedState}); only assemblers write the stream schema.
  */
 export async function writeCompleted(
   tx: SqlClient,

@@ -1,5 +1,5 @@
 /**
- * Keeps the stream schema's KPIs current off the assembly lock: rounds only
+ * Keeps the stream schema's KPIs current outside the rounds: rounds only
  * mark the zone-hours they touched, and this recomputes the marked ones in
  * transactions of its own while the next round is assembled. At most one
  * refresh runs at a time; requests that arrive meanwhile fold into one more,

@@ -7,12 +7,17 @@
  * (`_assembly_round.ts`), and the bus commits offsets only after it.
  *
  * Decisions the contract leaves open:
- * - Rounds of one schema take an advisory lock, so two members never complete
- *   or expire the same trip from stale snapshots.
+ * - A round takes advisory locks on its topic partitions (`lockPartitions`):
+ *   a member still finishing a round after a rebalance and the partition's
+ *   new owner take turns, while members holding different partitions write
+ *   in parallel. Their trips are disjoint, because a trip's events share a
+ *   key; a producer that spread one trip over partitions owned by two members
+ *   makes one round fail on the duplicate key, and that member's restart
+ *   finds the trip stored.
  * - KPIs lag by at most one refresh: a round marks the zone-hours it touched,
  *   and a `KpiRefresher` recomputes them after the commit, in its own
- *   transaction, while the next round is assembled (a recompute held the
- *   assembly lock for about a sixth of each round). Marks commit with the
+ *   transaction, while the next round is assembled (a recompute took about
+ *   a sixth of each round, and no lock covers every partition any more). Marks commit with the
  *   trips, so a member that dies before refreshing leaves them to the next
  *   one; every member refreshes when it starts and drains when it stops.
  * - Expiry is per partition: its watermark is the latest event time seen on
@@ -33,7 +38,7 @@ import { TripAssembler } from "../domain/assembly/trip_assembler.ts";
 import type { Bus, DeliveryBatch } from "../ports/bus.ts";
 import type { Cache } from "../ports/cache.ts";
 import type { Store } from "../ports/store.ts";
-import { lockAssembly, writeIncomplete } from "./_assembly_sql.ts";
+import { lockPartitions, writeIncomplete } from "./_assembly_sql.ts";
 import {
   type PreparedRound,
   prepareRound,
@@ -215,7 +220,7 @@ export async function assembleTrips(
   await subscription.stop();
   await kpis.drain();
   if (summary.stoppedBy === "idle") {
-    summary.flushed = await _flush(store, partials, latenessMs, timeoutMs);
+    summary.flushed = await _flush(store, partials, topics.events, latenessMs, timeoutMs);
     await writeStreamAudit(store, seenFiles, startedAt);
   }
   summary.seconds = (performance.now() - started) / 1000;
@@ -250,6 +255,7 @@ function _waitForStop(
 async function _flush(
   store: Store,
   partials: PartialCache,
+  events: string,
   latenessMs: number,
   timeoutMs: number,
 ): Promise<number> {
@@ -259,7 +265,7 @@ async function _flush(
       const keys = await partials.due(partition, Infinity, EXPIRE_PER_ROUND);
       if (keys.length === 0) break;
       await store.transaction(async (tx) => {
-        await lockAssembly(tx);
+        await lockPartitions(tx, [{ topic: events, partition }]);
         const assembler = new TripAssembler({ latenessMs, timeoutMs });
         await restorePartials(
           tx,
