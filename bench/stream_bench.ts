@@ -13,10 +13,13 @@
  *    twice, interleaved, and each side's best round counts;
  * 4. the same producer pipeline over kafkajs (what `KafkaBus` published
  *    through before; a publish-only bus, only here);
- * 5. end to end: `deno task assemble` as a subprocess (its declared
- *    permissions, Redis cache) consuming while our producer publishes into
- *    PostgreSQL; events/s from the first publish to the last trip committed,
- *    and the lag after the producer finished.
+ * 5. the assembler draining the first round's full topic, as one member and
+ *    as a group of two (`deno task assemble` subprocesses: their declared
+ *    permissions, Redis cache);
+ * 6. end to end: one, then two assemblers consuming while our producer
+ *    publishes into PostgreSQL; events/s from the first publish to the last
+ *    trip committed, the time spent catching up after the producer finished,
+ *    and the CPU of every process per million events.
  *
  *   deno run -A bench/stream_bench.ts [rows]
  *
@@ -167,44 +170,117 @@ const IDLE_MS = 15_000;
 /** Whether a command line is the Kafka broker's JVM. */
 const isBroker = (commandLine: string) => commandLine.includes(" kafka.Kafka ");
 
-/** Starts `deno task assemble` (its declared permissions) on a topic prefix and schema. */
-function assemble(prefix: string, target: string) {
+/**
+ * Starts `members` instances of `deno task assemble` (its declared
+ * permissions) in one group, on a topic prefix and schema.
+ */
+function assembleGroup(prefix: string, target: string, members: number) {
   const task = taskCommand("assemble");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      ...task.args,
-      "--schema",
-      target,
-      "--topic-prefix",
-      prefix,
-      "--group",
-      `${target}_g`,
-      "--until-idle",
-      "--idle-ms",
-      String(IDLE_MS),
-      "--json",
-    ],
-    env: { ...task.env, DATABASE_URL: URL, KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: REDIS },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output = child.output();
+  const children = Array.from({ length: members }, () =>
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        ...task.args,
+        "--schema",
+        target,
+        "--topic-prefix",
+        prefix,
+        "--group",
+        `${target}_g`,
+        "--until-idle",
+        "--idle-ms",
+        String(IDLE_MS),
+        "--json",
+      ],
+      env: { ...task.env, DATABASE_URL: URL, KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: REDIS },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn());
+  const outputs = Promise.all(children.map((child) => child.output()));
   return {
-    pid: child.pid,
-    exited: output,
-    async summary() {
-      const out = await output;
-      if (out.code !== 0) throw new Error(`assemble failed: ${decoder.decode(out.stderr)}`);
-      return JSON.parse(decoder.decode(out.stdout).trim().split("\n").at(-1)!) as {
-        completed: number;
-        seconds: number;
-      };
+    pids: new Set(children.map((child) => child.pid)),
+    exited: outputs,
+    /** Trips completed by the whole group. */
+    async completed(): Promise<number> {
+      let completed = 0;
+      for (const out of await outputs) {
+        if (out.code !== 0) throw new Error(`assemble failed: ${decoder.decode(out.stderr)}`);
+        const lines = decoder.decode(out.stdout).trim().split("\n");
+        completed += (JSON.parse(lines.at(-1)!) as { completed: number }).completed;
+      }
+      return completed;
     },
   };
 }
 
+/** The groups of processes whose CPU the live runs meter. */
+function cpuGroups(assemblers: ReadonlySet<number>) {
+  return {
+    producer: (pid: number) => pid === Deno.pid,
+    assembler: (pid: number) => assemblers.has(pid),
+    "Kafka broker": (_: number, c: string) => isBroker(c),
+    PostgreSQL: (_: number, c: string) => /^(postgres|\/usr\/lib\/postgresql\/)/.test(c),
+    Redis: (_: number, c: string) => c.startsWith("redis-server"),
+  };
+}
+
+/** Assembles a topic that is already full; events/s from start to the last commit. */
+async function backlogRun(prefix: string, target: string, members: number, expected: number) {
+  const started = performance.now();
+  const group = assembleGroup(prefix, target, members);
+  await group.exited;
+  const seconds = (performance.now() - started - IDLE_MS) / 1000;
+  const completed = await group.completed();
+  if (completed !== expected) {
+    throw new Error(`backlog run (${members}) assembled ${completed} of ${expected} trips`);
+  }
+  return { members, seconds };
+}
+
+/** What {@linkcode liveRun} measured. */
+type LiveRun = Awaited<ReturnType<typeof liveRun>>;
+
+/**
+ * End to end: `members` assemblers consuming while our producer publishes
+ * into a fresh topic; events/s from the first publish to the last commit.
+ */
+async function liveRun(bus: Bus, prefix: string, target: string, members: number) {
+  const topics = streamTopics(prefix);
+  for (const t of [topics.events, topics.rejects, topics.dlq]) await bus.ensureTopic(t, 6);
+  const group = assembleGroup(prefix, target, members);
+  await new Promise((resolve) => setTimeout(resolve, 4_000)); // group join
+  const meter = new CpuMeter(cpuGroups(group.pids));
+  const start = performance.now();
+  const produced = await produceEvents(bus, FILE, { topicPrefix: prefix });
+  const producedAt = performance.now();
+  // The second phase on its own: the assemblers catching up after the producer is done.
+  const lagMeter = new CpuMeter(cpuGroups(group.pids));
+  await group.exited;
+  const doneAt = performance.now() - IDLE_MS;
+  const lagCpu = await lagMeter.stop();
+  const cpu = await meter.stop();
+  const completed = await group.completed();
+  if (completed !== produced.accepted) {
+    throw new Error(`live run (${members}) assembled ${completed} of ${produced.accepted} trips`);
+  }
+  const seconds = (doneAt - start) / 1000;
+  return {
+    members,
+    events: produced.events,
+    completed,
+    seconds,
+    rate: Math.round(produced.events / seconds),
+    produceSeconds: (producedAt - start) / 1000,
+    lagSeconds: Math.max(0, (doneAt - producedAt) / 1000),
+    // The idle wait that ends the assemblers is not part of either phase.
+    lagWall: lagCpu.wall - IDLE_MS / 1000,
+    wall: cpu.wall - IDLE_MS / 1000,
+    cpu,
+    lagCpu,
+  };
+}
+
 const bus = await KafkaBus.open({ brokers: BROKERS, compression: "none" });
-const prefixes = ["ours", "kjs", "java", "e2e", "ours2", "java2"].map((p) =>
+const prefixes = ["ours", "kjs", "java", "e2e", "ours2", "java2", "e2e2"].map((p) =>
   `cf_bench_${p}_${suffix}_`
 );
 const schema = `cf_bench_stream_${suffix}`;
@@ -249,60 +325,35 @@ try {
   await kafkajsBus.close();
   log(`  ${kjs.eventsPerSecond}/s`);
 
-  log("assemble from the backlog (our producer's topic) ...");
-  const drain = await assemble(prefixes[0]!, `${schema}_drain`);
-  await drain.exited;
-  const drained = await drain.summary();
-  if (drained.completed !== ours.accepted) {
-    throw new Error(`backlog run assembled ${drained.completed} of ${ours.accepted} trips`);
+  // One and two members of a group (this machine has two cores), on the same backlog and live.
+  const backlogs: Awaited<ReturnType<typeof backlogRun>>[] = [];
+  for (const members of [1, 2]) {
+    log(`assemble from the backlog (our producer's topic), ${members} member(s) ...`);
+    backlogs.push(
+      await backlogRun(prefixes[0]!, `${schema}_drain${members}`, members, ours.accepted),
+    );
+    log(`  ${Math.round(ours.events / backlogs.at(-1)!.seconds)} events/s`);
   }
-  // Its seconds include the group join; the idle wait at the end is not work.
-  const drainRate = Math.round(ours.events / (drained.seconds - IDLE_MS / 1000));
-
-  log("end to end: assemble subprocess while producing ...");
-  const topics = streamTopics(prefixes[3]);
-  for (const t of [topics.events, topics.rejects, topics.dlq]) await bus.ensureTopic(t, 6);
-  const live = await assemble(prefixes[3]!, schema);
-  await new Promise((resolve) => setTimeout(resolve, 4_000)); // group join
-  const groups = {
-    producer: (pid: number) => pid === Deno.pid,
-    assembler: (pid: number) => pid === live.pid,
-    "Kafka broker": (_: number, c: string) => isBroker(c),
-    PostgreSQL: (_: number, c: string) => /^(postgres|\/usr\/lib\/postgresql\/)/.test(c),
-    Redis: (_: number, c: string) => c.startsWith("redis-server"),
-  };
-  const meter = new CpuMeter(groups);
-  const start = performance.now();
-  const e2eProduce = await produceEvents(bus, FILE, { topicPrefix: prefixes[3] });
-  const producedAt = performance.now();
-  // The second phase on its own: the assembler catching up after the producer is done.
-  const lagMeter = new CpuMeter(groups);
-  await live.exited;
-  const doneAt = performance.now() - IDLE_MS;
-  const lagCpu = await lagMeter.stop();
-  const cpu = await meter.stop();
-  const assembled = await live.summary();
-  if (assembled.completed !== e2eProduce.accepted) {
-    throw new Error(`live run assembled ${assembled.completed} of ${e2eProduce.accepted} trips`);
+  const lives: LiveRun[] = [];
+  for (const [members, prefix] of [[1, prefixes[3]!], [2, prefixes[6]!]] as const) {
+    log(`end to end: ${members} assembler subprocess(es) while producing ...`);
+    lives.push(await liveRun(bus, prefix, `${schema}_live${members}`, members));
+    log(`  ${lives.at(-1)!.rate} events/s`);
   }
-  const e2eSeconds = (doneAt - start) / 1000;
-  const e2eRate = Math.round(e2eProduce.events / e2eSeconds);
-  const lagSeconds = Math.max(0, (doneAt - producedAt) / 1000);
+  const best = lives.reduce((a, b) => b.rate > a.rate ? b : a);
 
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   const percent = (part: number, whole: number) => `${(100 * part / whole).toFixed(0)}%`;
-  const produceSeconds = (producedAt - start) / 1000;
-  // The idle wait that ends the assembler is not part of the phase.
-  const lagWall = lagCpu.wall - IDLE_MS / 1000;
   const cores = navigator.hardwareConcurrency;
-  const cpuTotal = Object.values(cpu.groups).reduce((a, b) => a + b, 0);
-  const perMillion = (seconds: number) => (seconds / e2eProduce.events * 1e6).toFixed(1);
+  const cpuTotal = (run: LiveRun) => Object.values(run.cpu.groups).reduce((a, b) => a + b, 0);
+  const perMillion = (seconds: number, events: number) => (seconds / events * 1e6).toFixed(1);
   const broker = [...(await processes()).values()].find(isBroker);
   const brokerJit = broker === undefined
     ? "no broker process found"
     : broker.includes("TieredStopAtLevel=1")
     ? "C1 only (services:up default)"
     : "C1 + C2";
+  const groupNames = Object.keys(best.cpu.groups);
   console.log([
     `Synthesized month: ${ROWS.toLocaleString("en")} rows -> ${
       ours.events.toLocaleString("en")
@@ -325,45 +376,65 @@ try {
       javaRounds.map((r) => Math.round(r.rate)).join(" / ")
     } records/s); kafkajs ran once.`,
     "",
-    "| end to end (produce -> Kafka -> assemble -> PostgreSQL) | value |",
-    "|---|---:|",
-    `| events | ${e2eProduce.events} |`,
-    `| trips completed | ${assembled.completed} |`,
-    `| live: events/s (producer start to last commit) | ${e2eRate} |`,
-    `| backlog: assembler events/s (6 partitions already full) | ${drainRate} |`,
-    `| assembler lag after the producer finished | ${lagSeconds.toFixed(1)} s |`,
+    "| end to end (produce -> Kafka -> assemble -> PostgreSQL) | 1 assembler | 2 assemblers (one group) |",
+    "|---|---:|---:|",
+    `| live: events/s (producer start to last commit) | ${lives.map((r) => r.rate).join(" | ")} |`,
+    `| live: seconds (producing / catching up after) | ${
+      lives.map((r) => `${r.produceSeconds.toFixed(0)} / ${r.lagSeconds.toFixed(0)}`).join(" | ")
+    } |`,
+    `| backlog: events/s (6 partitions already full) | ${
+      backlogs.map((r) => Math.round(ours.events / r.seconds)).join(" | ")
+    } |`,
     "",
-    `CPU during the live run (${e2eSeconds.toFixed(0)} s; broker JIT: ${brokerJit}), ` +
+    `Every run completed all ${best.completed.toLocaleString("en")} trips of the ` +
+    `${
+      best.events.toLocaleString("en")
+    } events. CPU during the live runs (broker JIT: ${brokerJit}), ` +
     "from /proc: CPU seconds per million events, by process.",
     "",
-    `| ${Object.keys(cpu.groups).join(" | ")} | all of them | machine busy |`,
-    `|${"---:|".repeat(Object.keys(cpu.groups).length + 2)}`,
-    `| ${Object.values(cpu.groups).map(perMillion).join(" | ")} | ${perMillion(cpuTotal)} | ${
-      (100 * cpu.busy / (cores * (cpu.wall - IDLE_MS / 1000))).toFixed(0)
-    }% of ${cores} cores |`,
+    `| assemblers | ${groupNames.join(" | ")} | all of them | machine busy |`,
+    `|---:|${"---:|".repeat(groupNames.length + 2)}`,
+    ...lives.map((r) =>
+      `| ${r.members} | ${
+        Object.values(r.cpu.groups).map((s) => perMillion(s, r.events)).join(" | ")
+      } | ${perMillion(cpuTotal(r), r.events)} | ${
+        percent(r.cpu.busy, cores * r.wall)
+      } of ${cores} cores |`
+    ),
     "",
-    `While the producer ran (${produceSeconds.toFixed(0)} s) the machine was ${
-      percent(cpu.busy - lagCpu.busy, cores * produceSeconds)
-    } busy; after it (${lagWall.toFixed(0)} s) ${
-      percent(lagCpu.busy, cores * lagWall)
-    }, the assembler using ${percent(lagCpu.groups.assembler!, lagWall)} of one core and ` +
-    `PostgreSQL ${percent(lagCpu.groups.PostgreSQL!, lagWall)}.`,
+    ...lives.map((r) =>
+      `With ${r.members} assembler(s): while the producer ran (${
+        r.produceSeconds.toFixed(0)
+      } s) the machine was ${
+        percent(r.cpu.busy - r.lagCpu.busy, cores * r.produceSeconds)
+      } busy; ` +
+      `after it (${r.lagWall.toFixed(0)} s) ${percent(r.lagCpu.busy, cores * r.lagWall)}, ` +
+      `the assemblers using ${percent(r.lagCpu.groups.assembler!, r.lagWall)} of one core and ` +
+      `PostgreSQL ${percent(r.lagCpu.groups.PostgreSQL!, r.lagWall)}.`
+    ),
     "",
-    `At ${perMillion(cpuTotal)} CPU seconds per million events, ${cores} fully busy cores bound ` +
-    `the end-to-end rate at ${
-      Math.round(cores / (cpuTotal / e2eProduce.events)).toLocaleString("en")
+    `At ${perMillion(cpuTotal(best), best.events)} CPU seconds per million events (the faster ` +
+    `live run), ${cores} fully busy cores bound the end-to-end rate at ${
+      Math.round(cores / (cpuTotal(best) / best.events)).toLocaleString("en")
     } events/s on this machine.`,
     "",
     `Targets: producer >= 0.5 x Java (${
       ratio(ours.eventsPerSecond, java.rate)
-    }); end to end >= 100,000 events/s (${e2eRate}).`,
+    }); end to end >= 100,000 events/s (${best.rate}, ${best.members} assembler(s)).`,
   ].join("\n"));
 } finally {
   const all = prefixes.flatMap((p) => Object.values(streamTopics(p)));
   await bus.deleteTopics(all).catch(() => {});
   await bus.close();
-  // Every schema an assembler wrote (the backlog run's and the live one's), and its watermarks.
-  for (const [target, prefix] of [[`${schema}_drain`, prefixes[0]], [schema, prefixes[3]]]) {
+  // Every schema an assembler wrote (the backlog runs' and the live ones'), and its watermarks.
+  for (
+    const [target, prefix] of [
+      [`${schema}_drain1`, prefixes[0]],
+      [`${schema}_drain2`, prefixes[0]],
+      [`${schema}_live1`, prefixes[3]],
+      [`${schema}_live2`, prefixes[6]],
+    ]
+  ) {
     await run("psql", [URL, "-qc", `drop schema if exists ${target} cascade`]).catch(() => {});
     await run("redis-cli", [
       "-u",
