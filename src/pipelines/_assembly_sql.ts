@@ -21,6 +21,7 @@ import { CopyBuffer } from "./_copy_buffer.ts";
 import { TRIP_COLUMNS, writeTripLine } from "./_trip_lines.ts";
 
 const _encoder = new TextEncoder();
+const _LOCK_PREFIX = "'chillflow.assemble.' || current_schema() || '.'";
 
 /** A topic partition whose rounds must not overlap. */
 export interface PartitionRef {
@@ -56,11 +57,8 @@ export async function lockPartitions(
   const params: (string | number)[] = [];
   // A select list is evaluated left to right: the locks are taken in this order.
   const locks = sorted.map(({ topic, partition }) => {
-    params.push(topic, partition);
-    const t = params.length - 1;
-    return `pg_advisory_xact_lock(hashtext('chillflow.assemble.' || current_schema() || '.' || $${t}::text), $${
-      t + 1
-    }::int)`;
+    const n = params.push(topic, partition);
+    return `pg_advisory_xact_lock(hashtext(${_LOCK_PREFIX} || $${n - 1}::text), $${n}::int)`;
   });
   await tx.query(`select ${locks.join(", ")}`, params);
 }

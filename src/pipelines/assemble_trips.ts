@@ -11,15 +11,16 @@
  *   a member still finishing a round after a rebalance and the partition's
  *   new owner take turns, while members holding different partitions write
  *   in parallel. Their trips are disjoint, because a trip's events share a
- *   key; a producer that spread one trip over partitions owned by two members
- *   makes one round fail on the duplicate key, and that member's restart
- *   finds the trip stored.
+ *   key, hence a partition. (A foreign producer that sent one trip to two
+ *   partitions owned by two members would fail one of their rounds on the
+ *   duplicate key; that member's restart finds the trip stored.)
  * - KPIs lag by at most one refresh: a round marks the zone-hours it touched,
  *   and a `KpiRefresher` recomputes them after the commit, in its own
- *   transaction, while the next round is assembled (a recompute took about
- *   a sixth of each round, and no lock covers every partition any more). Marks commit with the
- *   trips, so a member that dies before refreshing leaves them to the next
- *   one; every member refreshes when it starts and drains when it stops.
+ *   transaction and under its own lock, while the next round is assembled:
+ *   a zone-hour's trips span partitions, so a round that holds only its own
+ *   partitions' locks cannot recompute it. Marks commit with the trips, so a
+ *   member that dies before refreshing leaves them to the next one; every
+ *   member refreshes when it starts and drains when it stops.
  * - Expiry is per partition: its watermark is the latest event time seen on
  *   it (kept in the cache) minus the lateness; a partial trip expires when its
  *   first event is `timeoutMs` behind that. An expired trip that later gets its
