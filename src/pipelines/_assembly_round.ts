@@ -82,9 +82,7 @@ interface PartitionWork extends ParsedPartition {
 
 /** A round after parsing: its valid events by partition, its rejects, and what went to the DLQ. */
 export interface PreparedRound {
-  /** Batches handed over, of either topic. */
-  batches: number;
-  /** The topic partitions of those batches: the round locks them. */
+  /** The topic partition of every batch handed over, of either topic: the round locks them. */
   sources: PartitionRef[];
   partitions: ParsedPartition[];
   rejects: TripRejectMessage[];
@@ -131,7 +129,7 @@ export async function prepareRound(
   }
   if (dead.length > 0) await bus.publish(topics.dlq, dead);
   const sources = batches.map(({ topic, partition }) => ({ topic, partition }));
-  return { batches: batches.length, sources, partitions, rejects, deadLetters: dead.length };
+  return { sources, partitions, rejects, deadLetters: dead.length };
 }
 
 /**

@@ -9,10 +9,7 @@
  * @module
  */
 import type { Store } from "../ports/store.ts";
-import { refreshStaleHourKpis } from "../store/kpi_sql.ts";
-
-/** Marks consumed per refresh transaction. */
-const MARKS_PER_REFRESH = 20_000;
+import { refreshStaleHourKpis, STALE_MARKS_PER_REFRESH } from "../store/kpi_sql.ts";
 
 /** Recomputes stale zone-hour KPIs in the background, one refresh at a time. */
 export class KpiRefresher {
@@ -56,14 +53,14 @@ export class KpiRefresher {
   async drain(): Promise<void> {
     await this.#running;
     if (this.#failure !== undefined) throw this.#failure.error;
-    while (await this.#refresh() === MARKS_PER_REFRESH) { /* more marks are left */ }
+    while (await this.#refresh() === STALE_MARKS_PER_REFRESH) { /* more marks are left */ }
   }
 
   async #loop(): Promise<void> {
     try {
       while (this.#requested) {
         this.#requested = false;
-        if (await this.#refresh() === MARKS_PER_REFRESH) this.#requested = true;
+        if (await this.#refresh() === STALE_MARKS_PER_REFRESH) this.#requested = true;
       }
     } catch (error) {
       this.#failure = { error };
@@ -71,6 +68,6 @@ export class KpiRefresher {
   }
 
   #refresh(): Promise<number> {
-    return this.#store.transaction((tx) => refreshStaleHourKpis(tx, MARKS_PER_REFRESH));
+    return this.#store.transaction((tx) => refreshStaleHourKpis(tx));
   }
 }

@@ -187,7 +187,7 @@ export async function assembleTrips(
       summary.duplicates += counts.duplicates;
       summary.rejects += counts.rejects;
       summary.deadLetters += counts.deadLetters;
-      summary.batches += round.batches;
+      summary.batches += round.sources.length;
       summary.rounds++;
       options.progress?.(summary.events);
     },

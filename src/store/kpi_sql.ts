@@ -153,6 +153,9 @@ export async function markHourKpisStale(
   );
 }
 
+/** Marks a {@linkcode refreshStaleHourKpis} consumes unless told otherwise. */
+export const STALE_MARKS_PER_REFRESH = 20_000;
+
 /**
  * Recomputes the KPIs of up to `limit` stale zone-hour marks (oldest first)
  * and deletes those marks, in the caller's transaction. Refreshes of one
@@ -167,10 +170,13 @@ export async function markHourKpisStale(
  *
  * @example
  * ```ts ignore
- * while (await store.transaction((tx) => refreshStaleHourKpis(tx)) === 20_000) {}
+ * while (await store.transaction(refreshStaleHourKpis) === STALE_MARKS_PER_REFRESH) {}
  * ```
  */
-export async function refreshStaleHourKpis(tx: SqlClient, limit = 20_000): Promise<number> {
+export async function refreshStaleHourKpis(
+  tx: SqlClient,
+  limit = STALE_MARKS_PER_REFRESH,
+): Promise<number> {
   await tx.query(
     "select pg_advisory_xact_lock(hashtext('chillflow.kpi_refresh.' || current_schema()))",
   );
