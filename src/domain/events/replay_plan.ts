@@ -42,9 +42,8 @@ export interface DisorderCounts {
   dropped: number;
 }
 
-const REF_BITS = 26n;
-const REF_MASK = (1n << REF_BITS) - 1n;
-const MAX_TRIPS = Number((1n << REF_BITS) / 6n);
+/** An event's ref, `(trip * 3 + type) * 2 + duplicate`, must fit its Uint32Array slot. */
+const MAX_TRIPS = Math.floor(2 ** 32 / 6);
 const DUPLICATE_SPREAD_MS = 60_000;
 
 /**
@@ -117,28 +116,40 @@ export class ReplayPlanner {
     return trip;
   }
 
-  /** The planned events, by send time (ties: trip order, then event type order). */
+  /**
+   * The planned events, by send time (ties: trip order, then event type
+   * order). Each event usually becomes one integer, its send offset in whole
+   * ms above its ref, which a typed array sorts natively; a plan whose offsets
+   * and refs do not fit 64 bits together (a file spanning decades, as rows
+   * without a period may) takes a comparator sort to the same order.
+   */
   *plan(): Generator<PlannedEvent, void, undefined> {
-    const n = this.#length;
+    const n = this.#length, times = this.#times, refs = this.#refs;
     let base = Infinity;
-    for (let i = 0; i < n; i++) base = Math.min(base, this.#times[i]!);
-    const entries = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) base = Math.min(base, times[i]!);
+    let maxOffset = 0, maxRef = 0;
     for (let i = 0; i < n; i++) {
-      const offset = BigInt(Math.round(this.#times[i]! - base));
-      entries[i] = (offset << REF_BITS) | BigInt(this.#refs[i]!);
+      maxOffset = Math.max(maxOffset, Math.round(times[i]! - base));
+      maxRef = Math.max(maxRef, refs[i]!);
     }
-    entries.sort();
-    for (let i = 0; i < n; i++) {
-      const entry = entries[i]!;
-      const ref = Number(entry & REF_MASK);
-      const slot = ref >>> 1;
-      yield {
-        trip: Math.floor(slot / 3),
-        type: TRIP_EVENT_TYPES[slot % 3]!,
-        sendMs: base + Number(entry >> REF_BITS),
-        duplicate: (ref & 1) === 1,
-      };
+    const refBits = BigInt(32 - Math.clz32(maxRef));
+    if (BigInt(maxOffset) >> (64n - refBits) === 0n) {
+      const entries = new BigUint64Array(n);
+      for (let i = 0; i < n; i++) {
+        entries[i] = (BigInt(Math.round(times[i]! - base)) << refBits) | BigInt(refs[i]!);
+      }
+      entries.sort();
+      const refMask = (1n << refBits) - 1n;
+      for (const entry of entries) {
+        yield _planned(base + Number(entry >> refBits), Number(entry & refMask));
+      }
+      return;
     }
+    const offsets = new Float64Array(n);
+    for (let i = 0; i < n; i++) offsets[i] = Math.round(times[i]! - base);
+    const order = new Uint32Array(n).map((_, i) => i)
+      .sort((a, b) => offsets[a]! - offsets[b]! || refs[a]! - refs[b]!);
+    for (const i of order) yield _planned(base + offsets[i]!, refs[i]!);
   }
 
   #push(ms: number, ref: number): void {
@@ -153,6 +164,17 @@ export class ReplayPlanner {
     this.#times[this.#length] = ms;
     this.#refs[this.#length++] = ref;
   }
+}
+
+/** The event a ref, `(trip * 3 + type) * 2 + duplicate`, stands for. */
+function _planned(sendMs: number, ref: number): PlannedEvent {
+  const slot = ref >>> 1;
+  return {
+    trip: Math.floor(slot / 3),
+    type: TRIP_EVENT_TYPES[slot % 3]!,
+    sendMs,
+    duplicate: (ref & 1) === 1,
+  };
 }
 
 /**

@@ -63,6 +63,62 @@ Deno.test("ReplayPlanner drops, duplicates and delays as seeded; same seed, same
   assert.notDeepEqual([...plannerWithTrips({ ...options, seed: 5 }).plan()], planA);
 });
 
+/** Every event of `planner`, checked against the order and send times its trips imply. */
+function assertPlanOf(planner: ReplayPlanner, trips: readonly [number, number][]) {
+  const expected = trips.flatMap(([pickup, dropoff], trip) => [
+    { trip, type: "trip_started", sendMs: pickup, duplicate: false },
+    { trip, type: "trip_ended", sendMs: dropoff, duplicate: false },
+    { trip, type: "payment_processed", sendMs: dropoff, duplicate: false },
+  ]).sort((a, b) => a.sendMs - b.sendMs || a.trip - b.trip);
+  assert.deepEqual([...planner.plan()], expected);
+}
+
+Deno.test("ReplayPlanner keeps exact send times and order across decades", () => {
+  // Few trips: offsets and refs share one 64-bit sort key.
+  const few: [number, number][] = [2024, 2001, 2012].map((year) => {
+    const pickup = Date.UTC(year, 0, 1);
+    return [pickup, pickup + 10 * MIN];
+  });
+  const small = new ReplayPlanner();
+  for (const [pickup, dropoff] of few) small.addTrip(pickup, dropoff);
+  assertPlanOf(small, few);
+  // Offsets of 53 bits (the widest exact span) leave too few bits for 12-bit refs:
+  // the comparator sort must give the same plan.
+  const wide: [number, number][] = [];
+  const sparse = new ReplayPlanner();
+  for (let i = 0; i < 1_000; i++) {
+    const pickup = -4e15 + ((i * 7_919) % 1_009) * 7.9e12 + (i % 3) * MIN;
+    wide.push([pickup, pickup + (5 + (i % 30)) * MIN]);
+    sparse.addTrip(pickup, pickup + (5 + (i % 30)) * MIN);
+  }
+  assertPlanOf(sparse, wide);
+});
+
+Deno.test("ReplayPlanner plans past 2^26 event refs (months of 11.2 M trips and more)", () => {
+  // Yellow months of 2009-2015 hold 12-16 M rows; refs once had 26 bits, 11,184,810 trips.
+  const trips = 11_200_000;
+  const planner = new ReplayPlanner();
+  const base = Date.UTC(2015, 0, 1);
+  for (let i = 0; i < trips; i++) {
+    const pickup = base + (trips - i) * 200;
+    planner.addTrip(pickup, pickup + 10 * MIN);
+  }
+  let count = 0, last = -Infinity;
+  const firstOf = new Map<number, string>();
+  for (const event of planner.plan()) {
+    assert.ok(event.sendMs >= last);
+    last = event.sendMs;
+    if (count++ < 3 || event.trip === 0) firstOf.set(event.trip, event.type);
+  }
+  assert.equal(count, 3 * trips);
+  // The latest pickup is the last trip added; the first trip added ends last.
+  assert.deepEqual([...firstOf], [[trips - 1, "trip_started"], [trips - 2, "trip_started"], [
+    trips - 3,
+    "trip_started",
+  ], [0, "payment_processed"]]);
+  assert.equal(last, base + trips * 200 + 10 * MIN);
+});
+
 Deno.test("mulberry32() is deterministic and uniform enough", () => {
   const random = mulberry32(1);
   let sum = 0;
