@@ -125,15 +125,15 @@ export class ReplayPlanner {
    */
   *plan(): Generator<PlannedEvent, void, undefined> {
     const n = this.#length, times = this.#times, refs = this.#refs;
-    let base = Infinity;
-    for (let i = 0; i < n; i++) base = Math.min(base, times[i]!);
-    let maxOffset = 0, maxRef = 0;
+    let base = Infinity, latest = -Infinity;
     for (let i = 0; i < n; i++) {
-      maxOffset = Math.max(maxOffset, Math.round(times[i]! - base));
-      maxRef = Math.max(maxRef, refs[i]!);
+      base = Math.min(base, times[i]!);
+      latest = Math.max(latest, times[i]!);
     }
-    const refBits = BigInt(32 - Math.clz32(maxRef));
-    if (BigInt(maxOffset) >> (64n - refBits) === 0n) {
+    if (n === 0) return;
+    // Every ref is below 6 × trips; rounding keeps the latest time's offset the largest.
+    const refBits = BigInt(32 - Math.clz32(6 * this.#trips - 1));
+    if (BigInt(Math.round(latest - base)) >> (64n - refBits) === 0n) {
       const entries = new BigUint64Array(n);
       for (let i = 0; i < n; i++) {
         entries[i] = (BigInt(Math.round(times[i]! - base)) << refBits) | BigInt(refs[i]!);

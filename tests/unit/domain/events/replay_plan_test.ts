@@ -63,8 +63,10 @@ Deno.test("ReplayPlanner drops, duplicates and delays as seeded; same seed, same
   assert.notDeepEqual([...plannerWithTrips({ ...options, seed: 5 }).plan()], planA);
 });
 
-/** Asserts that `planner` plans exactly the events its `[pickup, dropoff]` trips imply, in order. */
-function assertPlanOf(planner: ReplayPlanner, trips: readonly [number, number][]) {
+/** Asserts that the `[pickup, dropoff]` trips plan exactly the events they imply, in order. */
+function assertPlanOf(trips: readonly [number, number][]) {
+  const planner = new ReplayPlanner();
+  for (const [pickup, dropoff] of trips) planner.addTrip(pickup, dropoff);
   const expected = trips.flatMap(([pickup, dropoff], trip) => [
     { trip, type: "trip_started", sendMs: pickup, duplicate: false },
     { trip, type: "trip_ended", sendMs: dropoff, duplicate: false },
@@ -75,23 +77,16 @@ function assertPlanOf(planner: ReplayPlanner, trips: readonly [number, number][]
 
 Deno.test("ReplayPlanner keeps exact send times and order across decades", () => {
   // Few trips: offsets and refs share one 64-bit sort key.
-  const few: [number, number][] = [2024, 2001, 2012].map((year) => {
+  assertPlanOf([2024, 2001, 2012].map((year) => {
     const pickup = Date.UTC(year, 0, 1);
     return [pickup, pickup + 10 * MIN];
-  });
-  const small = new ReplayPlanner();
-  for (const [pickup, dropoff] of few) small.addTrip(pickup, dropoff);
-  assertPlanOf(small, few);
+  }));
   // Offsets of 53 bits (the widest exact span) and 13-bit refs do not share 64 bits:
   // the comparator sort must give the same plan.
-  const wide: [number, number][] = [];
-  const sparse = new ReplayPlanner();
-  for (let i = 0; i < 1_000; i++) {
+  assertPlanOf(Array.from({ length: 1_000 }, (_, i) => {
     const pickup = -4e15 + ((i * 7_919) % 1_009) * 7.9e12 + (i % 3) * MIN;
-    wide.push([pickup, pickup + (5 + (i % 30)) * MIN]);
-    sparse.addTrip(pickup, pickup + (5 + (i % 30)) * MIN);
-  }
-  assertPlanOf(sparse, wide);
+    return [pickup, pickup + (5 + (i % 30)) * MIN];
+  }));
 });
 
 Deno.test("ReplayPlanner plans past 2^26 event refs (months of 11.2 M trips and more)", () => {
