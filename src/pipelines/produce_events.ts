@@ -84,36 +84,62 @@ export interface ProduceSummary {
 }
 
 /**
- * The accepted trips of a replay, by trip number: what their events carry,
- * packed row-major ({@linkcode packEventNumbers}), their keys, and the codes
- * of their flag and period in small tables of distinct values. Events go out
- * in event-time order, not file order, so reading a trip's numbers from the
- * columnar batches missed the cache once per column, and each row's own flag
- * string once more.
+ * The accepted trips of a replay, by trip number, one record of three cache
+ * lines each: the trip's key (16 digest bytes), the codes of its flag and
+ * period in small tables of distinct values, then the numbers its events
+ * carry ({@linkcode packEventNumbers}). Events go out in event-time order,
+ * not file order, so each event reads a record far from the last one: one
+ * record touches three adjacent lines where separate arrays of keys, codes
+ * and numbers touched six lines apart (and reading the columnar batches, one
+ * per column).
  */
 class _AcceptedTrips {
+  /** Bytes per trip: a whole number of 64-byte cache lines. */
+  static readonly RECORD_BYTES = Math.ceil((TRIP_KEY_BYTES + 8 + 8 * EVENT_NUMBERS) / 64) * 64;
+  /** The records; trip `t`'s key is the `keyIndex(t)`-th run of 16 bytes. */
+  readonly bytes: Uint8Array;
+  /** The records as numbers; trip `t`'s start at `valuesAt(t)`. */
   readonly values: Float64Array;
-  readonly keys: Uint8Array;
-  readonly flagCodes: Uint16Array;
-  readonly periodCodes: Uint16Array;
+  readonly #codes: Uint16Array;
   readonly flags = new _Interned<string | null>();
   readonly periods = new _Interned<string>();
 
   constructor(capacity: number) {
-    this.values = new Float64Array(capacity * EVENT_NUMBERS);
-    this.keys = new Uint8Array(capacity * TRIP_KEY_BYTES);
-    this.flagCodes = new Uint16Array(capacity);
-    this.periodCodes = new Uint16Array(capacity);
+    const buffer = new ArrayBuffer(capacity * _AcceptedTrips.RECORD_BYTES);
+    this.bytes = new Uint8Array(buffer);
+    this.values = new Float64Array(buffer);
+    this.#codes = new Uint16Array(buffer);
+  }
+
+  keyIndex(trip: number): number {
+    return trip * (_AcceptedTrips.RECORD_BYTES / TRIP_KEY_BYTES);
+  }
+
+  valuesAt(trip: number): number {
+    return trip * (_AcceptedTrips.RECORD_BYTES / 8) + (TRIP_KEY_BYTES + 8) / 8;
+  }
+
+  flag(trip: number): string | null {
+    return this.flags.values[this.#codes[this.#codesAt(trip)]!] ?? null;
+  }
+
+  period(trip: number): string {
+    return this.periods.values[this.#codes[this.#codesAt(trip) + 1]!]!;
   }
 
   add(trip: number, batch: RawTripBatch, i: number, keys: Uint8Array, period: string): void {
-    packEventNumbers(batch, i, this.values, trip * EVENT_NUMBERS);
-    this.keys.set(
+    this.bytes.set(
       keys.subarray(i * TRIP_KEY_BYTES, (i + 1) * TRIP_KEY_BYTES),
-      trip * TRIP_KEY_BYTES,
+      this.keyIndex(trip) * TRIP_KEY_BYTES,
     );
-    this.flagCodes[trip] = this.flags.code(batch.storeAndFwdFlag[i] ?? null);
-    this.periodCodes[trip] = this.periods.code(period);
+    const at = this.#codesAt(trip);
+    this.#codes[at] = this.flags.code(batch.storeAndFwdFlag[i] ?? null);
+    this.#codes[at + 1] = this.periods.code(period);
+    packEventNumbers(batch, i, this.values, this.valuesAt(trip));
+  }
+
+  #codesAt(trip: number): number {
+    return trip * (_AcceptedTrips.RECORD_BYTES / 2) + TRIP_KEY_BYTES / 2;
   }
 }
 
@@ -243,7 +269,7 @@ export async function produceEvents(
     }
     if (chunk.length === 0) await pace.wait(planned.sendMs, options.signal);
     chunk.push({
-      key: keyHex(accepted.keys, planned.trip),
+      key: keyHex(accepted.bytes, accepted.keyIndex(planned.trip)),
       value: bytes.add(planned.trip, planned.type),
     });
   }
@@ -321,8 +347,8 @@ class _ChunkBytes {
 
   add(trip: number, type: TripEventType): Uint8Array {
     const trips = this.#trips;
-    const period = trips.periods.values[trips.periodCodes[trip]!]!;
-    const flag = trips.flags.values[trips.flagCodes[trip]!] ?? null;
+    const period = trips.period(trip);
+    const flag = trips.flag(trip);
     const need = this.#writer.maxBytes(period, flag);
     if (this.#pos + need > this.#buf.length) {
       this.#buf = new Uint8Array(Math.max(1 << 23, need));
@@ -331,10 +357,10 @@ class _ChunkBytes {
     const start = this.#pos;
     this.#pos = this.#writer.write(
       trips.values,
-      trip * EVENT_NUMBERS,
+      trips.valuesAt(trip),
       flag,
-      trips.keys,
-      trip,
+      trips.bytes,
+      trips.keyIndex(trip),
       period,
       type,
       this.#buf,
