@@ -98,7 +98,7 @@ class _AcceptedTrips {
   static readonly RECORD_BYTES = Math.ceil((TRIP_KEY_BYTES + 8 + 8 * EVENT_NUMBERS) / 64) * 64;
   /** The records; trip `t`'s key is the `keyIndex(t)`-th run of 16 bytes. */
   readonly bytes: Uint8Array;
-  /** The records as numbers; trip `t`'s start at `valuesAt(t)`. */
+  /** The records as numbers; trip `t`'s event numbers start at `valuesAt(t)`. */
   readonly values: Float64Array;
   readonly #codes: Uint16Array;
   readonly flags = new _Interned<string | null>();
