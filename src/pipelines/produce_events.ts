@@ -101,8 +101,8 @@ class _AcceptedTrips {
   /** The records as numbers; trip `t`'s event numbers start at `valuesAt(t)`. */
   readonly values: Float64Array;
   readonly #codes: Uint16Array;
-  readonly flags = new _Interned<string | null>();
-  readonly periods = new _Interned<string>();
+  readonly #flags = new _Interned<string | null>();
+  readonly #periods = new _Interned<string>();
 
   constructor(capacity: number) {
     const buffer = new ArrayBuffer(capacity * _AcceptedTrips.RECORD_BYTES);
@@ -120,11 +120,11 @@ class _AcceptedTrips {
   }
 
   flag(trip: number): string | null {
-    return this.flags.values[this.#codes[this.#codesAt(trip)]!] ?? null;
+    return this.#flags.values[this.#codes[this.#codesAt(trip)]!] ?? null;
   }
 
   period(trip: number): string {
-    return this.periods.values[this.#codes[this.#codesAt(trip) + 1]!]!;
+    return this.#periods.values[this.#codes[this.#codesAt(trip) + 1]!]!;
   }
 
   add(trip: number, batch: RawTripBatch, i: number, keys: Uint8Array, period: string): void {
@@ -133,8 +133,8 @@ class _AcceptedTrips {
       this.keyIndex(trip) * TRIP_KEY_BYTES,
     );
     const at = this.#codesAt(trip);
-    this.#codes[at] = this.flags.code(batch.storeAndFwdFlag[i] ?? null);
-    this.#codes[at + 1] = this.periods.code(period);
+    this.#codes[at] = this.#flags.code(batch.storeAndFwdFlag[i] ?? null);
+    this.#codes[at + 1] = this.#periods.code(period);
     packEventNumbers(batch, i, this.values, this.valuesAt(trip));
   }
 
