@@ -125,12 +125,12 @@ export class ReplayPlanner {
    */
   *plan(): Generator<PlannedEvent, void, undefined> {
     const n = this.#length, times = this.#times, refs = this.#refs;
+    if (n === 0) return;
     let base = Infinity, latest = -Infinity;
     for (let i = 0; i < n; i++) {
       base = Math.min(base, times[i]!);
       latest = Math.max(latest, times[i]!);
     }
-    if (n === 0) return;
     // Every ref is below 6 × trips; rounding keeps the latest time's offset the largest.
     const refBits = BigInt(32 - Math.clz32(6 * this.#trips - 1));
     if (BigInt(Math.round(latest - base)) >> (64n - refBits) === 0n) {
