@@ -28,9 +28,11 @@ import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembl
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
 import {
+  isStoredTripConflict,
   lockPartitions,
   type PartitionRef,
   storedState,
+  storedTripKeys,
   writeCompleted,
   writeIncomplete,
   writeRejects,
@@ -142,6 +144,14 @@ export async function prepareRound(
  * `incomplete_trips` by then (or dead-lettered, its events not matching its
  * key), so a late removal loses nothing that the tables would get.
  *
+ * A round first assumes that none of its trips is stored yet, and does not
+ * look them up in `trips` (a lookup per key, most of the database's work per
+ * round). Where that is wrong, either a completed trip's insert meets its
+ * key, and the round is written again, this time looking up every key (a
+ * round redelivered after a crash, or copies of all of a trip's events); or
+ * the copies of a stored trip's events are held as a partial trip, which is
+ * looked up when it expires, and dropped as duplicates.
+ *
  * @example
  * ```ts ignore
  * const counts = await writeRound(context, await prepareRound(context, batches));
@@ -151,6 +161,19 @@ export async function prepareRound(
 export async function writeRound(
   context: RoundContext,
   round: PreparedRound,
+): Promise<RoundCounts> {
+  try {
+    return await _writeRound(context, round, false);
+  } catch (error) {
+    if (!isStoredTripConflict(error)) throw error;
+    return await _writeRound(context, round, true);
+  }
+}
+
+async function _writeRound(
+  context: RoundContext,
+  round: PreparedRound,
+  lookUpTrips: boolean,
 ): Promise<RoundCounts> {
   const { store, bus, partials, topics, latenessMs, timeoutMs } = context;
   const { partitions, rejects } = round;
@@ -172,8 +195,7 @@ export async function writeRound(
       for (const key of owned) owners.set(key, assembler);
       return { ...parsed, assembler, owned, due: [] };
     });
-    await restorePartials(tx, owners, cached);
-    let duplicates = 0;
+    let duplicates = await restorePartials(tx, owners, cached, lookUpTrips);
     for (const w of work) {
       for (const event of w.events) {
         const outcome = owners.get(event.trip_key)!.add(event);
@@ -193,16 +215,24 @@ export async function writeRound(
       for (const key of w.due) dueOwners.set(key, w.assembler);
     });
     if (dueOwners.size > 0) {
-      await restorePartials(tx, dueOwners, partials.load([...dueOwners.keys()]));
+      duplicates += await restorePartials(
+        tx,
+        dueOwners,
+        partials.load([...dueOwners.keys()]),
+        lookUpTrips,
+      );
     }
-    const expired = work.reduce((n, w) => n + w.assembler.expire().length, 0);
+    const newlyExpired = work.flatMap((w) => w.assembler.expire());
     await writeCompleted(tx, completed);
     // Every expired trip held: newly expired, and stored ones that got events or
     // were also in the cache (a crash between commit and cache update).
-    await writeIncomplete(
-      tx,
-      work.flatMap((w) => w.assembler.partials().filter((partial) => partial.expired)),
-    );
+    const expiring = work.flatMap((w) => w.assembler.partials().filter((p) => p.expired));
+    const stored = lookUpTrips
+      ? new Set<string>()
+      : await storedTripKeys(tx, expiring.map((p) => p.trip_key));
+    for (const p of expiring) if (stored.has(p.trip_key)) duplicates += _eventCount(p);
+    await writeIncomplete(tx, expiring.filter((p) => !stored.has(p.trip_key)));
+    const expired = newlyExpired.filter((p) => !stored.has(p.trip_key)).length;
     const live = work.map(_live);
     await Promise.all(work.map((w, i) => _saveLive(partials, w, live[i]!)));
     return { work, completed: completed.length, expired, duplicates, live };
@@ -242,22 +272,37 @@ export async function writeRound(
 /**
  * Gives each trip's owner what is known of it: its partial from the cache
  * (`cached`, possibly still being read), its expired partial from
- * `incomplete_trips`, and whether it is already in `trips`.
+ * `incomplete_trips` and, with `lookUpTrips`, whether it is already in
+ * `trips`. Returns how many events the cache held for stored trips: copies
+ * that arrived after the trip was stored (see {@linkcode writeRound}), or,
+ * after a crash between a commit and the cache's update, the trip's own.
  *
  * @example
  * ```ts ignore
- * await restorePartials(tx, new Map(keys.map((key) => [key, assembler])), partials.load(keys));
+ * const copies = await restorePartials(tx, owners, partials.load(keys), true);
  * ```
  */
 export async function restorePartials(
   tx: SqlClient,
   owners: ReadonlyMap<string, TripAssembler>,
   cached: PartialTrip[] | Promise<PartialTrip[]>,
-): Promise<void> {
-  const [held, stored] = await Promise.all([cached, storedState(tx, [...owners.keys()])]);
+  lookUpTrips: boolean,
+): Promise<number> {
+  const [held, stored] = await Promise.all([
+    cached,
+    storedState(tx, [...owners.keys()], lookUpTrips),
+  ]);
   for (const partial of held) owners.get(partial.trip_key)!.load(partial);
   for (const partial of stored.expired) owners.get(partial.trip_key)!.load(partial);
-  for (const key of stored.done) owners.get(key)!.markDone([key]);
+  const done = new Set(stored.done);
+  let copies = 0;
+  for (const partial of held) if (done.has(partial.trip_key)) copies += _eventCount(partial);
+  for (const key of done) owners.get(key)!.markDone([key]);
+  return copies;
+}
+
+function _eventCount(partial: PartialTrip): number {
+  return Object.keys(partial.events).length;
 }
 
 /** The partition's live partials of this round. */

@@ -65,22 +65,32 @@ export async function lockPartitions(
 
 /** What the store knows of some trip keys: those already stored, and the expired partials. */
 export interface StoredState {
-  /** Keys already in `trips`. */
+  /** Keys already in `trips` (empty when they were not looked up). */
   done: string[];
   /** Partial trips in `incomplete_trips`. */
   expired: PartialTrip[];
 }
 
-/** {@linkcode storedTripKeys} and {@linkcode expiredPartials} in one round trip. */
-export async function storedState(tx: SqlClient, keys: readonly string[]): Promise<StoredState> {
+/**
+ * The expired partials of `keys` in `incomplete_trips` and, with
+ * `lookUpTrips`, the keys already in `trips`, in one round trip.
+ */
+export async function storedState(
+  tx: SqlClient,
+  keys: readonly string[],
+  lookUpTrips: boolean,
+): Promise<StoredState> {
   if (keys.length === 0) return { done: [], expired: [] };
+  const stored = lookUpTrips
+    ? `select t.trip_key, null as events, null::float8 as first_ms
+       from trips t where t.trip_key in (select trip_key from k)
+     union all`
+    : "";
   const rows = await tx.query<
     { trip_key: string; events: string | null; first_ms: number | null }
   >(
     `with k as (select jsonb_array_elements_text($1::text::jsonb) as trip_key)
-     select t.trip_key, null as events, null::float8 as first_ms
-       from trips t where t.trip_key in (select trip_key from k)
-     union all
+     ${stored}
      select i.trip_key, i.events::text, (extract(epoch from i.first_event_ts) * 1000)::float8
        from incomplete_trips i where i.trip_key in (select trip_key from k)`,
     [JSON.stringify(keys)],
@@ -100,14 +110,38 @@ export async function storedState(tx: SqlClient, keys: readonly string[]): Promi
   return state;
 }
 
+/** The keys among `keys` that are in `trips`. */
+export async function storedTripKeys(
+  tx: SqlClient,
+  keys: readonly string[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await tx.query<{ trip_key: string }>(
+    `select trip_key from trips
+     where trip_key in (select jsonb_array_elements_text($1::text::jsonb))`,
+    [JSON.stringify(keys)],
+  );
+  return new Set(rows.map((row) => row.trip_key));
+}
+
+/**
+ * Whether `error` is a completed trip's insert meeting the same key in
+ * `trips` (PostgreSQL's unique violation, as either adapter reports it).
+ */
+export function isStoredTripConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; constraint_name?: unknown } | null;
+  return e?.code === "23505" && (e.constraint ?? e.constraint_name) === "trips_pkey";
+}
+
 /**
  * Inserts completed trips with COPY (the batch path's encoding), removes the
  * ones that had expired from `incomplete_trips` and marks their zone-hours'
  * KPIs stale (a `KpiRefresher` recomputes them after the commit).
  *
  * A plain COPY, with no staging and no `ON CONFLICT`: the caller holds the
- * locks of the trips' partitions ({@linkcode lockPartitions}) and has
- * checked, in this transaction, that none of the keys is in `trips`
+ * locks of the trips' partitions ({@linkcode lockPartitions}), and a key
+ * already in `trips` fails the transaction ({@linkcode isStoredTripConflict}),
+ * which the caller then writes again having looked up every key
  * ({@linkcode storedState}); only assemblers write the stream schema.
  */
 export async function writeCompleted(

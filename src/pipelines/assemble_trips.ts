@@ -221,7 +221,9 @@ export async function assembleTrips(
   await subscription.stop();
   await kpis.drain();
   if (summary.stoppedBy === "idle") {
-    summary.flushed = await _flush(store, partials, topics.events, latenessMs, timeoutMs);
+    const flush = await _flush(store, partials, topics.events, latenessMs, timeoutMs);
+    summary.flushed = flush.expired;
+    summary.duplicates += flush.duplicates;
     await writeStreamAudit(store, seenFiles, startedAt);
   }
   summary.seconds = (performance.now() - started) / 1000;
@@ -252,15 +254,20 @@ function _waitForStop(
   });
 }
 
-/** End of input: expires every partial trip still held, partition by partition. */
+/**
+ * End of input: expires every partial trip still held, partition by
+ * partition. Partials of stored trips (copies that arrived after the trip was
+ * stored) are dropped, their events counted as duplicates.
+ */
 async function _flush(
   store: Store,
   partials: PartialCache,
   events: string,
   latenessMs: number,
   timeoutMs: number,
-): Promise<number> {
+): Promise<{ expired: number; duplicates: number }> {
   let flushed = 0;
+  let duplicates = 0;
   for (const partition of (await partials.watermarks()).keys()) {
     while (true) {
       const keys = await partials.due(partition, Infinity, EXPIRE_PER_ROUND);
@@ -268,10 +275,11 @@ async function _flush(
       await store.transaction(async (tx) => {
         await lockPartitions(tx, [{ topic: events, partition }]);
         const assembler = new TripAssembler({ latenessMs, timeoutMs });
-        await restorePartials(
+        duplicates += await restorePartials(
           tx,
           new Map(keys.map((key) => [key, assembler])),
           partials.load(keys),
+          true,
         );
         flushed += assembler.expireAll().length;
         await writeIncomplete(tx, assembler.partials());
@@ -279,5 +287,5 @@ async function _flush(
       await partials.remove(partition, keys);
     }
   }
-  return flushed;
+  return { expired: flushed, duplicates };
 }

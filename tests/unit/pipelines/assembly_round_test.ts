@@ -1,62 +1,6 @@
 import assert from "node:assert";
-import { MemoryCache } from "../../../src/adapters/memory/cache.ts";
-import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
-import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
-import type { DeliveryBatch } from "../../../src/ports/bus.ts";
-import {
-  prepareRound,
-  type RoundContext,
-  writeRound,
-} from "../../../src/pipelines/_assembly_round.ts";
-import { PartialCache } from "../../../src/pipelines/_partial_cache.ts";
-import { streamTopics } from "../../../src/pipelines/stream_topics.ts";
-import type { TripEventType } from "../../../schemas/trip_event.ts";
-import { originOf, sampleRow } from "../domain/events/_row.ts";
-import { RecordingBus } from "./_recording_bus.ts";
-
-const topics = streamTopics();
-const row = sampleRow();
-const origin = originOf(row);
-
-function batch(partition: number, types: TripEventType[], from = 0): DeliveryBatch {
-  return {
-    topic: topics.events,
-    partition,
-    messages: types.map((type, i) => ({
-      topic: topics.events,
-      partition,
-      offset: String(from + i),
-      key: origin.tripKey,
-      value: new TextEncoder().encode(JSON.stringify(tripEvent(row, origin, type))),
-    })),
-  };
-}
-
-async function world() {
-  const store = await PgliteStore.open({
-    dataDir: `memory://round_${crypto.randomUUID()}`,
-    schema: "stream",
-  });
-  const cache = await MemoryCache.open();
-  const bus = new RecordingBus();
-  await bus.ensureTopic(topics.dlq, 1);
-  const partials = new PartialCache(cache, "t:");
-  const context: RoundContext = {
-    store,
-    bus,
-    partials,
-    topics,
-    latenessMs: 600_000,
-    timeoutMs: 25_200_000,
-    expirePerRound: 100,
-    seen: () => {},
-  };
-  return { store, cache, partials, context };
-}
-
-async function assembleRound(context: RoundContext, batches: DeliveryBatch[]) {
-  return await writeRound(context, await prepareRound(context, batches));
-}
+import { prepareRound, writeRound } from "../../../src/pipelines/_assembly_round.ts";
+import { ALL_TYPES, assembleRound, batch, origin, world } from "./_round_world.ts";
 
 Deno.test("a round completes a trip whose events one round got from several partitions", async () => {
   const { store, cache, partials, context } = await world();
@@ -104,6 +48,42 @@ Deno.test("writeRound() of a member that lost the partition never overwrites wha
     assert.deepEqual(Object.keys(held!.events).sort(), ["trip_ended", "trip_started"]);
     const counts = await assembleRound(context, [batch(0, ["payment_processed"], 2)]);
     assert.equal(counts.completed, 1);
+  } finally {
+    await cache.close();
+    await store.close();
+  }
+});
+
+Deno.test("a round redelivered after its commit is written again looking up every key: nothing is stored twice", async () => {
+  const { store, cache, partials, context } = await world();
+  try {
+    assert.equal((await assembleRound(context, [batch(0, ALL_TYPES)])).completed, 1);
+    // A crash after the commit, before the offsets: the bus hands the same round over again.
+    const again = await assembleRound(context, [batch(0, ALL_TYPES)]);
+    assert.deepEqual([again.completed, again.duplicates, again.expired], [0, 3, 0]);
+    const [trips] = await store.query<{ n: number }>("select count(*)::int as n from trips");
+    assert.equal(trips!.n, 1);
+    assert.deepEqual(await partials.load([origin.tripKey]), []);
+  } finally {
+    await cache.close();
+    await store.close();
+  }
+});
+
+Deno.test("a copy of a stored trip's event is held until it expires, then dropped as a duplicate, never made incomplete", async () => {
+  const { store, cache, partials, context } = await world();
+  try {
+    // No lateness and no timeout: a partial expires as soon as a later event is seen.
+    const eager = { ...context, latenessMs: 0, timeoutMs: 0 };
+    assert.equal((await assembleRound(eager, [batch(0, ALL_TYPES)])).completed, 1);
+    const copy = await assembleRound(eager, [batch(0, ["trip_started"], 3)]);
+    assert.deepEqual([copy.completed, copy.duplicates, copy.expired], [0, 1, 0]);
+    const [left] = await store.query<{ trips: number; incomplete: number }>(
+      `select (select count(*)::int from trips) as trips,
+         (select count(*)::int from incomplete_trips) as incomplete`,
+    );
+    assert.deepEqual(left, { trips: 1, incomplete: 0 });
+    assert.deepEqual(await partials.load([origin.tripKey]), [], "the copy is not held any more");
   } finally {
     await cache.close();
     await store.close();

@@ -1,0 +1,77 @@
+/**
+ * A world for assembler rounds: one sample trip's events as bus batches, a
+ * store, a memory cache and the round context over them.
+ *
+ * @module
+ */
+import { MemoryCache } from "../../../src/adapters/memory/cache.ts";
+import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
+import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
+import type { DeliveryBatch } from "../../../src/ports/bus.ts";
+import type { Store } from "../../../src/ports/store.ts";
+import {
+  prepareRound,
+  type RoundContext,
+  type RoundCounts,
+  writeRound,
+} from "../../../src/pipelines/_assembly_round.ts";
+import { PartialCache } from "../../../src/pipelines/_partial_cache.ts";
+import { streamTopics } from "../../../src/pipelines/stream_topics.ts";
+import type { TripEventType } from "../../../schemas/trip_event.ts";
+import { originOf, sampleRow } from "../domain/events/_row.ts";
+import { RecordingBus } from "./_recording_bus.ts";
+
+const topics = streamTopics();
+const row = sampleRow();
+
+/** The sample trip's origin: its key is every event's message key. */
+export const origin = originOf(row);
+
+/** The three event types, in emission order. */
+export const ALL_TYPES: TripEventType[] = ["trip_started", "trip_ended", "payment_processed"];
+
+/** A batch of the sample trip's events of `types` on `partition`, offsets from `from`. */
+export function batch(partition: number, types: TripEventType[], from = 0): DeliveryBatch {
+  return {
+    topic: topics.events,
+    partition,
+    messages: types.map((type, i) => ({
+      topic: topics.events,
+      partition,
+      offset: String(from + i),
+      key: origin.tripKey,
+      value: new TextEncoder().encode(JSON.stringify(tripEvent(row, origin, type))),
+    })),
+  };
+}
+
+/** A round context on `store` (default: a fresh PGlite database) and a memory cache. */
+export async function world(store?: Store) {
+  store ??= await PgliteStore.open({
+    dataDir: `memory://round_${crypto.randomUUID()}`,
+    schema: "stream",
+  });
+  const cache = await MemoryCache.open();
+  const bus = new RecordingBus();
+  await bus.ensureTopic(topics.dlq, 1);
+  const partials = new PartialCache(cache, "t:");
+  const context: RoundContext = {
+    store,
+    bus,
+    partials,
+    topics,
+    latenessMs: 600_000,
+    timeoutMs: 25_200_000,
+    expirePerRound: 100,
+    seen: () => {},
+  };
+  return { store, cache, partials, context };
+}
+
+/** Prepares and writes one round of `batches`. */
+export async function assembleRound(
+  context: RoundContext,
+  batches: DeliveryBatch[],
+): Promise<RoundCounts> {
+  return await writeRound(context, await prepareRound(context, batches));
+}
