@@ -249,8 +249,8 @@ export async function produceEvents(
   const flush = async () => {
     const messages = chunk;
     chunk = [];
-    bytes.next();
     await inFlight;
+    bytes.next();
     sent += messages.length;
     const publishing = bus.publish(topics.events, messages).then(() =>
       options.progress?.(sent, total)
@@ -332,12 +332,17 @@ function _pacer(speed: number | undefined): {
  * The event values of a chunk in one buffer, written in place by a
  * {@linkcode TripEventWriter} with a view each: no event string is built,
  * encoded or measured again by the Kafka client (building and re-encoding
- * strings dominated the producer's profile).
+ * strings dominated the producer's profile). Two buffers take turns: a chunk
+ * fills one while the previous chunk's publish may still read the other, and
+ * a buffer is written again only after the publish that read it resolved (a
+ * fresh 8 MiB buffer per chunk had the kernel zero 3.6 GB of new pages in a
+ * 3 M-trip replay).
  */
 class _ChunkBytes {
   #trips: _AcceptedTrips;
   #writer: TripEventWriter;
-  #buf = new Uint8Array(1 << 23);
+  #buffers = [new Uint8Array(1 << 23), new Uint8Array(1 << 23)];
+  #current = 0;
   #pos = 0;
 
   constructor(trips: _AcceptedTrips, writer: TripEventWriter) {
@@ -350,8 +355,10 @@ class _ChunkBytes {
     const period = trips.period(trip);
     const flag = trips.flag(trip);
     const need = this.#writer.maxBytes(period, flag);
-    if (this.#pos + need > this.#buf.length) {
-      this.#buf = new Uint8Array(Math.max(1 << 23, need));
+    let buf = this.#buffers[this.#current]!;
+    if (this.#pos + need > buf.length) {
+      // The chunk outgrew its buffer: its earlier events keep the old one.
+      buf = this.#buffers[this.#current] = new Uint8Array(Math.max(1 << 23, need));
       this.#pos = 0;
     }
     const start = this.#pos;
@@ -363,15 +370,18 @@ class _ChunkBytes {
       trips.keyIndex(trip),
       period,
       type,
-      this.#buf,
+      buf,
       start,
     );
-    return this.#buf.subarray(start, this.#pos);
+    return buf.subarray(start, this.#pos);
   }
 
-  /** Starts a new buffer: the previous chunk may still be in flight. */
+  /**
+   * Starts the next chunk in the other buffer. Call it only once the publish
+   * of the chunk before the one just filled has resolved.
+   */
   next(): void {
-    this.#buf = new Uint8Array(this.#buf.length);
+    this.#current ^= 1;
     this.#pos = 0;
   }
 }

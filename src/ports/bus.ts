@@ -97,7 +97,11 @@ export interface Bus extends AsyncDisposable {
   readonly kind: "kafka" | "file";
   /** Creates the topic with `partitions` partitions if it does not exist. */
   ensureTopic(topic: string, partitions: number): Promise<void>;
-  /** Publishes messages; resolves once they are durably accepted. */
+  /**
+   * Publishes messages; resolves once they are durably accepted. The bus
+   * reads the values' bytes until then, not after: a caller may write over
+   * them once the call has resolved (a bus that keeps messages copies them).
+   */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   /** Joins a consumer group and starts handling batches. */
   subscribe(options: SubscribeOptions): Promise<Subscription>;

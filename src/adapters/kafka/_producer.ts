@@ -38,6 +38,9 @@ import type { ResolvedKafkaBusOptions } from "./options.ts";
 /** Disjoint partition groups whose produce requests may be queued at the same time. */
 export const PUBLISH_LANES = 2;
 
+/** Acknowledged publish buffers kept for reuse, at most. */
+const MAX_SPARES = 2;
+
 /**
  * Bytes a record adds to its key and value in a record batch, at most
  * (length, attributes, timestamp and offset deltas, key and value lengths,
@@ -64,7 +67,12 @@ export type ProducerRequest =
 
 /** What the worker answers. */
 export type ProducerReply =
-  | { kind: "published"; id: number }
+  | {
+    kind: "published";
+    id: number;
+    /** The request's `data` buffer, handed back for the next publish to fill. */
+    spare: ArrayBuffer;
+  }
   | { kind: "failed"; id: number; error: SerializedError }
   | { kind: "closed" };
 
@@ -85,6 +93,12 @@ export class KafkaProducer implements AsyncDisposable {
   #worker: Worker | undefined;
   #pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
   #nextId = 0;
+  /**
+   * Buffers of acknowledged publishes, for the next ones to pack into: a
+   * fresh buffer per publish (megabytes each, for a replay's chunks) is new
+   * memory the kernel must zero first.
+   */
+  #spares: ArrayBuffer[] = [];
   /** Set once the worker died: every later publish fails with it. */
   #broken: Error | undefined;
   #closed: Promise<void> | undefined;
@@ -112,7 +126,7 @@ export class KafkaProducer implements AsyncDisposable {
     }
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     if (messages.length === 0) return Promise.resolve();
-    const { data, ends } = packMessages(messages);
+    const { data, ends } = packMessages(messages, this.#spares.pop());
     const id = this.#nextId++;
     const request: PublishRequest = { kind: "publish", id, topic, data, ends };
     const worker = this.#started();
@@ -160,8 +174,12 @@ export class KafkaProducer implements AsyncDisposable {
       if (reply.kind === "closed") return;
       const pending = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
-      if (reply.kind === "published") pending?.resolve();
-      else pending?.reject(deserializeError(reply.error));
+      if (reply.kind === "published") {
+        if (this.#spares.length < MAX_SPARES) this.#spares.push(reply.spare);
+        pending?.resolve();
+      } else {
+        pending?.reject(deserializeError(reply.error));
+      }
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
@@ -183,9 +201,11 @@ export class KafkaProducer implements AsyncDisposable {
 
 /**
  * Packs the values and keys of a publish, UTF-8, into one buffer the worker
- * can take over (see {@linkcode PublishRequest}). Values that follow each
- * other in one buffer (a replay's chunk) are copied in one go; trip keys are
- * ASCII and copied by a plain loop instead of an encoder call per key.
+ * can take over (see {@linkcode PublishRequest}): `spare` when it is large
+ * enough, else a new buffer with some room to spare for the next publishes.
+ * Values that follow each other in one buffer (a replay's chunk) are copied
+ * in one go; trip keys are ASCII and copied by a plain loop instead of an
+ * encoder call per key.
  *
  * @example
  * ```ts
@@ -198,6 +218,7 @@ export class KafkaProducer implements AsyncDisposable {
  */
 export function packMessages(
   messages: readonly OutgoingMessage[],
+  spare?: ArrayBuffer,
 ): { data: Uint8Array<ArrayBuffer>; ends: Uint32Array<ArrayBuffer> } {
   const n = messages.length;
   let capacity = 0;
@@ -206,7 +227,9 @@ export function packMessages(
     capacity += 3 * m.key.length +
       (typeof m.value === "string" ? 3 * m.value.length : m.value.length);
   }
-  const data = new Uint8Array(capacity);
+  const data = spare !== undefined && spare.byteLength >= capacity
+    ? new Uint8Array(spare)
+    : new Uint8Array(capacity + (capacity >>> 3));
   const ends = new Uint32Array(2 * n);
   const encoder = new TextEncoder();
   // A run of values adjacent in their source buffer, not yet copied.

@@ -27,7 +27,7 @@ type Bytes = Uint8Array;
 type Produced = MessageToProduce<Bytes, Bytes, Bytes, Bytes>;
 
 const scope = self as unknown as {
-  postMessage(message: ProducerReply): void;
+  postMessage(message: ProducerReply, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<ProducerRequest>) => void) | null;
 };
 
@@ -51,7 +51,10 @@ scope.onmessage = (event) => {
     const publishing = queue.then(() => _publish(request));
     queue = publishing.catch(() => {});
     publishing.then(
-      () => scope.postMessage({ kind: "published", id: request.id }),
+      () => {
+        const spare = request.data.buffer;
+        scope.postMessage({ kind: "published", id: request.id, spare }, [spare]);
+      },
       (error: unknown) =>
         scope.postMessage({ kind: "failed", id: request.id, error: serializeError(error) }),
     );

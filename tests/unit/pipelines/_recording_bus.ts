@@ -19,7 +19,13 @@ export class RecordingBus implements Bus {
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     const held = this.topics.get(topic);
     if (held === undefined) return Promise.reject(new Error(`No topic "${topic}"`));
-    held.messages.push(...messages);
+    // Copies, as a real bus does: the producer reuses its buffers once a publish resolves.
+    held.messages.push(
+      ...messages.map((m) => ({
+        key: m.key,
+        value: typeof m.value === "string" ? m.value : m.value.slice(),
+      })),
+    );
     return Promise.resolve();
   }
 

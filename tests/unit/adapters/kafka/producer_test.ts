@@ -94,3 +94,16 @@ Deno.test("packMessages() packs UTF-8 keys and values, adjacent views in one cop
   });
   assert.ok(keyAt <= data.length);
 });
+
+Deno.test("packMessages() packs into a spare buffer large enough, else into a new one", () => {
+  const messages = [{ key: "k1", value: "v1" }, { key: "k2", value: encoder.encode("v22") }];
+  const spare = new ArrayBuffer(64);
+  new Uint8Array(spare).fill(0x7e);
+  const reused = packMessages(messages, spare);
+  assert.equal(reused.data.buffer, spare);
+  assert.equal(decoder.decode(reused.data.subarray(0, reused.ends[3])), "v1v22k1k2");
+  const small = new ArrayBuffer(4);
+  const fresh = packMessages(messages, small);
+  assert.notEqual(fresh.data.buffer, small);
+  assert.equal(decoder.decode(fresh.data.subarray(0, fresh.ends[3])), "v1v22k1k2");
+});
