@@ -357,8 +357,9 @@ class _ChunkBytes {
     const need = this.#writer.maxBytes(period, flag);
     let buf = this.#buffers[this.#current]!;
     if (this.#pos + need > buf.length) {
-      // The chunk outgrew its buffer: its earlier events keep the old one.
-      buf = this.#buffers[this.#current] = new Uint8Array(Math.max(1 << 23, need));
+      // The chunk outgrew its buffer: its earlier events keep the old one, and
+      // the buffer that takes its turn from now on is twice as large.
+      buf = this.#buffers[this.#current] = new Uint8Array(Math.max(2 * buf.length, need));
       this.#pos = 0;
     }
     const start = this.#pos;
