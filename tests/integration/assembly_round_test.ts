@@ -6,7 +6,8 @@ import { ALL_TYPES, assembleRound, batch, origin, world } from "../unit/pipeline
 Deno.test("integration: a round redelivered after its commit is written again on PostgreSQL: nothing is stored twice", async () => {
   const schema = testName();
   await using store = await PostgresStore.open({ url: await requireService("postgres"), schema });
-  const { cache, partials, context } = await world(store);
+  await using w = await world(store);
+  const { partials, context } = w;
   try {
     assert.equal((await assembleRound(context, [batch(0, ALL_TYPES)])).completed, 1);
     const again = await assembleRound(context, [batch(0, ALL_TYPES)]);
@@ -15,7 +16,6 @@ Deno.test("integration: a round redelivered after its commit is written again on
     assert.equal(trips!.n, 1);
     assert.deepEqual(await partials.load([origin.tripKey]), []);
   } finally {
-    await cache.close();
     await store.exec(`drop schema "${schema}" cascade`);
   }
 });

@@ -45,8 +45,12 @@ export function batch(partition: number, types: TripEventType[], from = 0): Deli
   };
 }
 
-/** A round context on `store` (default: a fresh PGlite database) and a memory cache. */
+/**
+ * A round context on `store` (default: a fresh PGlite database) and a memory
+ * cache. Disposing of it closes the cache, and the store if it opened it.
+ */
 export async function world(store?: Store) {
+  const ownsStore = store === undefined;
   store ??= await PgliteStore.open({
     dataDir: `memory://round_${crypto.randomUUID()}`,
     schema: "stream",
@@ -65,7 +69,15 @@ export async function world(store?: Store) {
     expirePerRound: 100,
     seen: () => {},
   };
-  return { store, cache, partials, context };
+  return {
+    store,
+    partials,
+    context,
+    async [Symbol.asyncDispose]() {
+      await cache.close();
+      if (ownsStore) await store.close();
+    },
+  };
 }
 
 /** Prepares and writes one round of `batches`. */

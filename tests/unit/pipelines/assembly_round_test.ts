@@ -3,89 +3,69 @@ import { prepareRound, writeRound } from "../../../src/pipelines/_assembly_round
 import { ALL_TYPES, assembleRound, batch, origin, world } from "./_round_world.ts";
 
 Deno.test("a round completes a trip whose events one round got from several partitions", async () => {
-  const { store, cache, partials, context } = await world();
-  try {
-    // Not our producer's doing (it keys every event of a trip alike), but another's could be.
-    const counts = await assembleRound(context, [
-      batch(0, ["trip_started", "trip_ended"]),
-      batch(1, ["payment_processed"]),
-    ]);
-    assert.equal(counts.completed, 1);
-    assert.equal(counts.events, 3);
-    const [trips] = await store.query<{ n: number }>("select count(*)::int as n from trips");
-    assert.equal(trips!.n, 1);
-    assert.deepEqual(await partials.load([origin.tripKey]), [], "no partial trip left behind");
-  } finally {
-    await cache.close();
-    await store.close();
-  }
+  await using w = await world();
+  const { store, partials, context } = w;
+  // Not our producer's doing (it keys every event of a trip alike), but another's could be.
+  const counts = await assembleRound(context, [
+    batch(0, ["trip_started", "trip_ended"]),
+    batch(1, ["payment_processed"]),
+  ]);
+  assert.equal(counts.completed, 1);
+  assert.equal(counts.events, 3);
+  const [trips] = await store.query<{ n: number }>("select count(*)::int as n from trips");
+  assert.equal(trips!.n, 1);
+  assert.deepEqual(await partials.load([origin.tripKey]), [], "no partial trip left behind");
 });
 
 Deno.test("a round keeps a trip split over partitions whole in the cache until it completes", async () => {
-  const { store, cache, partials, context } = await world();
-  try {
-    await assembleRound(context, [batch(0, ["trip_started"]), batch(1, ["trip_ended"])]);
-    const [held] = await partials.load([origin.tripKey]);
-    assert.deepEqual(Object.keys(held!.events).sort(), ["trip_ended", "trip_started"]);
-    const counts = await assembleRound(context, [batch(2, ["payment_processed"])]);
-    assert.equal(counts.completed, 1);
-    assert.deepEqual(await partials.load([origin.tripKey]), []);
-  } finally {
-    await cache.close();
-    await store.close();
-  }
+  await using w = await world();
+  const { partials, context } = w;
+  await assembleRound(context, [batch(0, ["trip_started"]), batch(1, ["trip_ended"])]);
+  const [held] = await partials.load([origin.tripKey]);
+  assert.deepEqual(Object.keys(held!.events).sort(), ["trip_ended", "trip_started"]);
+  const counts = await assembleRound(context, [batch(2, ["payment_processed"])]);
+  assert.equal(counts.completed, 1);
+  assert.deepEqual(await partials.load([origin.tripKey]), []);
 });
 
 Deno.test("writeRound() of a member that lost the partition never overwrites what its new owner saved", async () => {
-  const { store, cache, partials, context } = await world();
-  try {
-    // The old owner still writes offset 0 while the new owner, starting from the last
-    // committed offset, has already read offsets 0 and 1; its round reaches the store first.
-    const stale = await prepareRound(context, [batch(0, ["trip_started"])]);
-    const fresh = await prepareRound(context, [batch(0, ["trip_started", "trip_ended"])]);
-    await Promise.all([writeRound(context, fresh), writeRound(context, stale)]);
-    const [held] = await partials.load([origin.tripKey]);
-    assert.deepEqual(Object.keys(held!.events).sort(), ["trip_ended", "trip_started"]);
-    const counts = await assembleRound(context, [batch(0, ["payment_processed"], 2)]);
-    assert.equal(counts.completed, 1);
-  } finally {
-    await cache.close();
-    await store.close();
-  }
+  await using w = await world();
+  const { partials, context } = w;
+  // The old owner still writes offset 0 while the new owner, starting from the last
+  // committed offset, has already read offsets 0 and 1; its round reaches the store first.
+  const stale = await prepareRound(context, [batch(0, ["trip_started"])]);
+  const fresh = await prepareRound(context, [batch(0, ["trip_started", "trip_ended"])]);
+  await Promise.all([writeRound(context, fresh), writeRound(context, stale)]);
+  const [held] = await partials.load([origin.tripKey]);
+  assert.deepEqual(Object.keys(held!.events).sort(), ["trip_ended", "trip_started"]);
+  const counts = await assembleRound(context, [batch(0, ["payment_processed"], 2)]);
+  assert.equal(counts.completed, 1);
 });
 
 Deno.test("a round redelivered after its commit is written again looking up every key: nothing is stored twice", async () => {
-  const { store, cache, partials, context } = await world();
-  try {
-    assert.equal((await assembleRound(context, [batch(0, ALL_TYPES)])).completed, 1);
-    // A crash after the commit, before the offsets: the bus hands the same round over again.
-    const again = await assembleRound(context, [batch(0, ALL_TYPES)]);
-    assert.deepEqual([again.completed, again.duplicates, again.expired], [0, 3, 0]);
-    const [trips] = await store.query<{ n: number }>("select count(*)::int as n from trips");
-    assert.equal(trips!.n, 1);
-    assert.deepEqual(await partials.load([origin.tripKey]), []);
-  } finally {
-    await cache.close();
-    await store.close();
-  }
+  await using w = await world();
+  const { store, partials, context } = w;
+  assert.equal((await assembleRound(context, [batch(0, ALL_TYPES)])).completed, 1);
+  // A crash after the commit, before the offsets: the bus hands the same round over again.
+  const again = await assembleRound(context, [batch(0, ALL_TYPES)]);
+  assert.deepEqual([again.completed, again.duplicates, again.expired], [0, 3, 0]);
+  const [trips] = await store.query<{ n: number }>("select count(*)::int as n from trips");
+  assert.equal(trips!.n, 1);
+  assert.deepEqual(await partials.load([origin.tripKey]), []);
 });
 
 Deno.test("a copy of a stored trip's event is held until it expires, then dropped as a duplicate, never made incomplete", async () => {
-  const { store, cache, partials, context } = await world();
-  try {
-    // No lateness and no timeout: a partial expires as soon as a later event is seen.
-    const eager = { ...context, latenessMs: 0, timeoutMs: 0 };
-    assert.equal((await assembleRound(eager, [batch(0, ALL_TYPES)])).completed, 1);
-    const copy = await assembleRound(eager, [batch(0, ["trip_started"], 3)]);
-    assert.deepEqual([copy.completed, copy.duplicates, copy.expired], [0, 1, 0]);
-    const [left] = await store.query<{ trips: number; incomplete: number }>(
-      `select (select count(*)::int from trips) as trips,
+  await using w = await world();
+  const { store, partials, context } = w;
+  // No lateness and no timeout: a partial expires as soon as a later event is seen.
+  const eager = { ...context, latenessMs: 0, timeoutMs: 0 };
+  assert.equal((await assembleRound(eager, [batch(0, ALL_TYPES)])).completed, 1);
+  const copy = await assembleRound(eager, [batch(0, ["trip_started"], 3)]);
+  assert.deepEqual([copy.completed, copy.duplicates, copy.expired], [0, 1, 0]);
+  const [left] = await store.query<{ trips: number; incomplete: number }>(
+    `select (select count(*)::int from trips) as trips,
          (select count(*)::int from incomplete_trips) as incomplete`,
-    );
-    assert.deepEqual(left, { trips: 1, incomplete: 0 });
-    assert.deepEqual(await partials.load([origin.tripKey]), [], "the copy is not held any more");
-  } finally {
-    await cache.close();
-    await store.close();
-  }
+  );
+  assert.deepEqual(left, { trips: 1, incomplete: 0 });
+  assert.deepEqual(await partials.load([origin.tripKey]), [], "the copy is not held any more");
 });
