@@ -30,7 +30,7 @@ export const TRIP_EVENT_TYPES: readonly TripEventType[] = [
 export interface TripEventEnvelope {
   /** Envelope version, {@linkcode TRIP_EVENT_VERSION}. */
   v: 1;
-  /** 32 hex chars: the first 16 bytes of SHA-256 of `trip_key + "|" + event_type`. */
+  /** 32 hex chars: the trip key's 16 bytes XOR the first 16 bytes of SHA-256 of `event_type`. */
   event_id: string;
   /** The trip's content hash (32 hex chars); the Kafka message key. */
   trip_key: string;

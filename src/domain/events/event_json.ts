@@ -9,10 +9,10 @@
  */
 import type { TripType } from "../../../schemas/raw_trip.ts";
 import type { TripEventType } from "../../../schemas/trip_event.ts";
-import { sha256Hex } from "../curation/_sha256.ts";
 import { writeNaiveTimestamp, writeNumber } from "../curation/ascii_format.ts";
 import { TRIP_KEY_BYTES } from "../curation/trip_key.ts";
 import type { NumericField, RawTripBatch } from "../raw_trip_batch.ts";
+import { EVENT_ID_MASKS } from "./event_id.ts";
 
 const _utf8 = new TextEncoder();
 const _ascii = (text: string) => _utf8.encode(text);
@@ -142,7 +142,7 @@ export function packEventNumbers(
  * intermediate strings (whose building and re-encoding dominated the
  * replay's profile). A trip comes as {@linkcode packEventNumbers} packed it,
  * its flag, and its key as curation stores it (16 digest bytes); the event id
- * is hashed from the key's hex as `eventId` (event_id.ts) does.
+ * is that key XOR its type's mask, as `eventId` (event_id.ts) makes it.
  *
  * @example
  * ```ts
@@ -180,20 +180,12 @@ export class TripEventWriter {
   /** Per period: the bytes from `","trip_type":"` to the first data field name, per type. */
   #middles = new Map<string, Record<TripEventType, Uint8Array>>();
   #flags = new Map<string, Uint8Array>();
-  /** Per type, the bytes `<key hex>|<type>` that the event id hashes. */
-  #idInputs: Record<TripEventType, Uint8Array>;
 
   /** A writer for the events of one source file (its base name) of one trip type. */
   constructor(sourceFile: string, tripType: TripType) {
     this.#sourceFile = sourceFile;
     this.#tripType = tripType;
     this.#maxBytesBase = _FIXED_MAX_BYTES + 6 * sourceFile.length;
-    const input = (type: TripEventType) => _ascii(`${"0".repeat(2 * TRIP_KEY_BYTES)}|${type}`);
-    this.#idInputs = {
-      trip_started: input("trip_started"),
-      trip_ended: input("trip_ended"),
-      payment_processed: input("payment_processed"),
-    };
   }
 
   /**
@@ -242,17 +234,12 @@ export class TripEventWriter {
     out: Uint8Array,
     p: number,
   ): number {
-    const input = this.#idInputs[type];
-    for (let j = 0, d = k * TRIP_KEY_BYTES; j < TRIP_KEY_BYTES; j++, d++) {
-      const byte = keys[d]!;
-      input[2 * j] = _HEX_DIGITS[byte >> 4]!;
-      input[2 * j + 1] = _HEX_DIGITS[byte & 15]!;
-    }
+    const mask = EVENT_ID_MASKS[type];
+    const key = k * TRIP_KEY_BYTES;
     p = _copy(_ID_HEAD, out, p);
-    const id = sha256Hex(input);
-    for (let j = 0; j < 2 * TRIP_KEY_BYTES; j++) out[p++] = id.charCodeAt(j);
+    for (let j = 0; j < TRIP_KEY_BYTES; j++) p = _writeHexByte(keys[key + j]! ^ mask[j]!, out, p);
     p = _copy(_TRIP_KEY, out, p);
-    for (let j = 0; j < 2 * TRIP_KEY_BYTES; j++) out[p++] = input[j]!;
+    for (let j = 0; j < TRIP_KEY_BYTES; j++) p = _writeHexByte(keys[key + j]!, out, p);
     p = _copy(_EVENT_TS, out, p);
     const tsAt = p;
     p = writeNaiveTimestamp(out, p, type === "trip_started" ? values[at]! : values[at + 6]!, 84);
@@ -310,6 +297,13 @@ export class TripEventWriter {
     }
     return bytes;
   }
+}
+
+/** Writes `byte` as two lowercase hex digits at `out[p..]`. */
+function _writeHexByte(byte: number, out: Uint8Array, p: number): number {
+  out[p] = _HEX_DIGITS[byte >> 4]!;
+  out[p + 1] = _HEX_DIGITS[byte & 15]!;
+  return p + 2;
 }
 
 /** Copies `bytes` to `out[p..]`: a loop for short literals, where it beats `set`. */
