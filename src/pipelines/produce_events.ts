@@ -187,7 +187,7 @@ export async function produceEvents(
   const topicsMade = Promise.all(
     [topics.events, topics.rejects, topics.dlq].map((topic) => bus.ensureTopic(topic, partitions)),
   );
-  const state = createCurationState({ period });
+  const state = createCurationState({ period, expectedRows: info.rows });
   const planner = new ReplayPlanner(options);
   const accepted = new _AcceptedTrips(info.rows);
   let rowsRead = 0;
