@@ -1,5 +1,9 @@
 import assert from "node:assert";
-import { mulberry32, ReplayPlanner } from "../../../../src/domain/events/replay_plan.ts";
+import {
+  mulberry32,
+  ReplayPlanner,
+  stableOrder,
+} from "../../../../src/domain/events/replay_plan.ts";
 
 const MIN = 60_000;
 
@@ -75,14 +79,23 @@ function assertPlanOf(trips: readonly [number, number][]) {
   assert.deepEqual([...planner.plan()], expected);
 }
 
+Deno.test("ReplayPlanner keeps exact send times and order within 49 days (radix sort)", () => {
+  // Ties on every 11-bit digit of the offsets, and offsets using all three digits.
+  const random = mulberry32(3);
+  const base = Date.UTC(2024, 1, 1);
+  assertPlanOf(Array.from({ length: 5_000 }, () => {
+    const pickup = base + Math.floor(random() * 40) * 86_400_000 + Math.floor(random() * 4) * 2_048;
+    return [pickup, pickup + Math.floor(random() * 3) * 4_194_304];
+  }));
+});
+
 Deno.test("ReplayPlanner keeps exact send times and order across decades", () => {
-  // Few trips: offsets and refs share one 64-bit sort key.
+  // Spans of 2^32 ms and more take the comparator sort.
   assertPlanOf([2024, 2001, 2012].map((year) => {
     const pickup = Date.UTC(year, 0, 1);
     return [pickup, pickup + 10 * MIN];
   }));
-  // Offsets of 53 bits (the widest exact span) and 13-bit refs do not share 64 bits:
-  // the comparator sort must give the same plan.
+  // Offsets of 53 bits, the widest exact span.
   assertPlanOf(Array.from({ length: 1_000 }, (_, i) => {
     const pickup = -4e15 + ((i * 7_919) % 1_009) * 7.9e12 + (i % 3) * MIN;
     return [pickup, pickup + (5 + (i % 30)) * MIN];
@@ -111,6 +124,26 @@ Deno.test("ReplayPlanner plans past 2^26 event refs (months of 11.2 M trips and 
   assert.deepEqual(firstThree, [trips - 1, trips - 2, trips - 3]);
   assert.equal(lastOfFirstTrip, "payment_processed");
   assert.equal(last, base + trips * 200 + 10 * MIN);
+});
+
+Deno.test("stableOrder() sorts like a stable comparator sort, ties in input order", () => {
+  const random = mulberry32(8);
+  const sizes = [0, 1, 2, 1_000, 50_000];
+  // Keys of one digit, of few distinct values, and of all 32 bits.
+  const draws = [
+    () => Math.floor(random() * 2_048),
+    () => Math.floor(random() * 5) << 21,
+    () => Math.floor(random() * 2 ** 32),
+  ];
+  for (const n of sizes) {
+    for (const draw of draws) {
+      const input = Uint32Array.from({ length: n }, draw);
+      const expected = [...input.keys()].sort((a, b) => input[a]! - input[b]! || a - b);
+      const { keys, order } = stableOrder(input.slice());
+      assert.deepEqual([...order], expected);
+      assert.deepEqual([...keys], expected.map((i) => input[i]!));
+    }
+  }
 });
 
 Deno.test("mulberry32() is deterministic and uniform enough", () => {
