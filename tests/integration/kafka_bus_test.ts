@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ChillFlowError } from "../../src/errors.ts";
 import { KafkaBus } from "../../src/adapters/kafka/bus.ts";
-import { KafkaProducer } from "../../src/adapters/kafka/_producer.ts";
+import { javaPartition, KafkaProducer } from "../../src/adapters/kafka/_producer.ts";
 import { type KafkaBusOptions, resolveKafkaBusOptions } from "../../src/adapters/kafka/options.ts";
 import type { Delivery } from "../../src/ports/bus.ts";
 import { busSuite } from "../ports/bus_suite.ts";
@@ -94,6 +94,40 @@ Deno.test({
         assert.equal(partitionOf.get(key), of6, key);
       }
     }),
+});
+
+Deno.test({
+  name:
+    "integration: KafkaBus with 3 publish workers keeps each partition in publish order over publishes not awaited",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withTopic(7, async (bus, topic) => {
+      // Publishes are started before the previous ones resolve, as a replay does;
+      // small requests make each publish several per partition.
+      const keys = Array.from({ length: 40 }, (_, k) => `key-${k}`);
+      const publishes = Array.from({ length: 8 }, (_, p) =>
+        Array.from({ length: 500 }, (_, i) => ({
+          key: keys[(i * 7 + p) % keys.length]!,
+          value: `${p}:${i}`,
+        })));
+      await Promise.all(publishes.map((messages) => bus.publish(topic, messages)));
+      const sent = publishes.flat();
+      const got = await consume(bus, topic, sent.length);
+      assert.equal(got.length, sent.length);
+      const order = (list: { key: string; value: string }[]) => {
+        const byKey = new Map<string, string[]>();
+        for (const m of list) byKey.set(m.key, [...byKey.get(m.key) ?? [], m.value]);
+        return byKey;
+      };
+      const received = got.map((d) => ({ key: d.key ?? "", value: decoder.decode(d.value) }));
+      // Each key's messages arrive in the order they were published, on the Java client's partition.
+      assert.deepEqual(order(received), order(sent));
+      for (const d of got) {
+        const key = d.key ?? "";
+        assert.equal(d.partition, javaPartition(new TextEncoder().encode(key), 7), key);
+      }
+    }, { publishWorkers: 3, maxBatchMessages: 50 }),
 });
 
 Deno.test({

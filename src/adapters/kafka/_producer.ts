@@ -1,9 +1,12 @@
 /**
  * {@linkcode KafkaProducer}: the publishing half of `KafkaBus`, on
  * @platformatic/kafka (kafkajs spent most of a replay encoding records), run
- * in a worker so that encoding produce requests does not compete with the
+ * in workers so that encoding produce requests does not compete with the
  * caller for one thread: a replay builds the next chunk of events while the
- * worker publishes the previous one.
+ * workers publish the previous one. Each worker owns the partitions `p` with
+ * `p % workers` equal to its number and has a producer of its own: encoding
+ * records costs the client several µs each, more than a replay takes to
+ * write them, so one worker alone bounded the replay.
  *
  * What it keeps of the `Bus` port, and how (the worker is
  * `_producer_worker.ts`):
@@ -18,13 +21,15 @@
  * - Below the broker's 1 MiB `message.max.bytes`: requests carry at most
  *   `maxBatchBytes` of keys, values and record overhead and at most
  *   `maxBatchMessages` messages ({@linkcode planRequests}).
- * - Ordered per partition: platformatic pins an idempotent producer's
+ * - Ordered per partition: one worker publishes a partition, one publish
+ *   after the other. platformatic pins an idempotent producer's
  *   connection to one request on the wire, assigns sequence numbers when a
  *   send starts, and retries a failed send on its own, so two sends queued
- *   over the same partition could land out of order after a retry.
- *   Partitions are therefore split into {@linkcode PUBLISH_LANES} disjoint
- *   lanes; each lane awaits its sends one after the other and the lanes run
- *   concurrently, so one request is encoded while another is on the wire.
+ *   over the same partition could land out of order after a retry. A
+ *   worker's partitions are therefore split into {@linkcode PUBLISH_LANES}
+ *   disjoint lanes; each lane awaits its sends one after the other and the
+ *   lanes run concurrently, so one request is encoded while another is on
+ *   the wire.
  * - Bounded: a few retries with backoff, then the error mapped by
  *   `toBusError` (`CF_BUS_UNREACHABLE` when no broker answers), one line.
  *
@@ -38,8 +43,8 @@ import type { ResolvedKafkaBusOptions } from "./options.ts";
 /** Disjoint partition groups whose produce requests may be queued at the same time. */
 export const PUBLISH_LANES = 2;
 
-/** Acknowledged publish buffers kept for reuse, at most. */
-const MAX_SPARES = 2;
+/** Acknowledged publish buffers kept for reuse per worker, at most. */
+const SPARES_PER_WORKER = 2;
 
 /**
  * Bytes a record adds to its key and value in a record batch, at most
@@ -48,11 +53,19 @@ const MAX_SPARES = 2;
  */
 export const RECORD_OVERHEAD_BYTES = 16;
 
-/** A publish as the worker receives it: every key and value in one transferred buffer. */
+/**
+ * A publish as a worker receives it: every key and value in one transferred
+ * buffer (each worker gets its own copy), of which it sends the messages of
+ * its partitions.
+ */
 export interface PublishRequest {
   kind: "publish";
   id: number;
   topic: string;
+  /** The worker's number: it sends the messages of partitions `p` with `p % workers === worker`. */
+  worker: number;
+  /** How many workers share the partitions. */
+  workers: number;
   /** Every value, back to back, then every key. */
   data: Uint8Array<ArrayBuffer>;
   /** Where each value ends in `data`, then where each key ends. */
@@ -77,8 +90,9 @@ export type ProducerReply =
   | { kind: "closed" };
 
 /**
- * Publishes keyed messages through one idempotent @platformatic/kafka
- * producer running in a worker, started by the first publish.
+ * Publishes keyed messages through idempotent @platformatic/kafka producers,
+ * one per worker ({@linkcode KafkaBusOptions.publishWorkers}), started by
+ * the first publish.
  *
  * @example
  * ```ts ignore
@@ -90,8 +104,8 @@ export type ProducerReply =
  */
 export class KafkaProducer implements AsyncDisposable {
   #options: ResolvedKafkaBusOptions;
-  #worker: Worker | undefined;
-  #pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  #workers: Worker[] | undefined;
+  #pending = new Map<number, _PendingPublish>();
   #nextId = 0;
   /**
    * Buffers of acknowledged publishes, for the next ones to pack into: a
@@ -99,7 +113,7 @@ export class KafkaProducer implements AsyncDisposable {
    * memory the kernel must zero first.
    */
   #spares: ArrayBuffer[] = [];
-  /** Set once the worker died: every later publish fails with it. */
+  /** Set once a worker died: every later publish fails with it. */
   #broken: Error | undefined;
   #closed: Promise<void> | undefined;
 
@@ -126,34 +140,38 @@ export class KafkaProducer implements AsyncDisposable {
     }
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     if (messages.length === 0) return Promise.resolve();
-    const { data, ends } = packMessages(messages, this.#spares.pop());
+    const packed = packMessages(messages, this.#spares.pop());
+    const workers = this.#started();
     const id = this.#nextId++;
-    const request: PublishRequest = { kind: "publish", id, topic, data, ends };
-    const worker = this.#started();
     const { promise, resolve, reject } = Promise.withResolvers<void>();
-    this.#pending.set(id, { resolve, reject });
-    worker.postMessage(request, [data.buffer, ends.buffer]);
+    this.#pending.set(id, { waiting: workers.length, failure: undefined, resolve, reject });
+    // Copies first: posting the original transfers (detaches) its buffers.
+    const copies = workers.map((_, worker) =>
+      worker === 0 ? packed : { data: packed.data.slice(), ends: packed.ends.slice() }
+    );
+    workers.forEach((worker, number) => {
+      const { data, ends } = copies[number]!;
+      const request: PublishRequest = {
+        kind: "publish",
+        id,
+        topic,
+        worker: number,
+        workers: workers.length,
+        data,
+        ends,
+      };
+      worker.postMessage(request, [data.buffer, ends.buffer]);
+    });
     return promise;
   }
 
-  /** Closes the producer and its worker; publishes still under way fail. Idempotent. */
+  /** Closes the producer and its workers; publishes still under way fail. Idempotent. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      const worker = this.#worker;
-      if (worker === undefined) return;
-      if (this.#broken === undefined) {
-        const closed = new Promise<void>((resolve) => {
-          worker.addEventListener("message", (event: MessageEvent<ProducerReply>) => {
-            if (event.data.kind === "closed") resolve();
-          });
-        });
-        worker.postMessage({ kind: "close" } satisfies ProducerRequest);
-        // The worker answers once its connections are closed; a stuck one is not waited for.
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([closed, new Promise((resolve) => timer = setTimeout(resolve, 5000))]);
-        clearTimeout(timer);
-      }
-      worker.terminate();
+      const workers = this.#workers;
+      if (workers === undefined) return;
+      if (this.#broken === undefined) await Promise.all(workers.map(_closeWorker));
+      for (const worker of workers) worker.terminate();
       this.#fail(new ChillFlowError("CF_BUS", "The Kafka producer was closed while publishing"));
     })();
     return this.#closed;
@@ -164,39 +182,70 @@ export class KafkaProducer implements AsyncDisposable {
     return this.close();
   }
 
-  #started(): Worker {
-    if (this.#worker !== undefined) return this.#worker;
-    const worker = new Worker(new URL("./_producer_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
-    worker.onmessage = (event: MessageEvent<ProducerReply>) => {
-      const reply = event.data;
-      if (reply.kind === "closed") return;
-      const pending = this.#pending.get(reply.id);
-      this.#pending.delete(reply.id);
-      if (reply.kind === "published") {
-        if (this.#spares.length < MAX_SPARES) this.#spares.push(reply.spare);
-        pending?.resolve();
-      } else {
-        pending?.reject(deserializeError(reply.error));
-      }
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      this.#broken = new Error(`The Kafka producer's worker failed: ${event.message}`);
-      this.#fail(this.#broken);
-      worker.terminate();
-    };
-    worker.postMessage({ kind: "start", options: this.#options } satisfies ProducerRequest);
-    this.#worker = worker;
-    return worker;
+  #started(): Worker[] {
+    if (this.#workers !== undefined) return this.#workers;
+    const workers = Array.from(
+      { length: this.#options.publishWorkers },
+      () => new Worker(new URL("./_producer_worker.ts", import.meta.url).href, { type: "module" }),
+    );
+    for (const worker of workers) {
+      worker.onmessage = (event: MessageEvent<ProducerReply>) => this.#reply(event.data);
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        this.#broken = new Error(`The Kafka producer's worker failed: ${event.message}`);
+        this.#fail(this.#broken);
+        for (const w of workers) w.terminate();
+      };
+      worker.postMessage({ kind: "start", options: this.#options } satisfies ProducerRequest);
+    }
+    this.#workers = workers;
+    return workers;
   }
 
-  /** Rejects every publish still waiting for the worker. */
+  /** Settles a publish once every worker answered: the first failure, if any, rejects it. */
+  #reply(reply: ProducerReply): void {
+    if (reply.kind === "closed") return;
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    if (reply.kind === "published") {
+      if (this.#spares.length < SPARES_PER_WORKER * this.#options.publishWorkers) {
+        this.#spares.push(reply.spare);
+      }
+    } else {
+      pending.failure ??= deserializeError(reply.error);
+    }
+    if (--pending.waiting > 0) return;
+    this.#pending.delete(reply.id);
+    if (pending.failure === undefined) pending.resolve();
+    else pending.reject(pending.failure);
+  }
+
+  /** Rejects every publish still waiting for the workers. */
   #fail(error: Error): void {
     for (const { reject } of this.#pending.values()) reject(error);
     this.#pending.clear();
   }
+}
+
+/** A publish waiting for its workers' answers. */
+interface _PendingPublish {
+  waiting: number;
+  failure: Error | undefined;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** Asks a worker to close its producer; a stuck one is not waited for past 5 s. */
+async function _closeWorker(worker: Worker): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    worker.addEventListener("message", (event: MessageEvent<ProducerReply>) => {
+      if (event.data.kind === "closed") resolve();
+    });
+  });
+  worker.postMessage({ kind: "close" } satisfies ProducerRequest);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([closed, new Promise((resolve) => timer = setTimeout(resolve, 5000))]);
+  clearTimeout(timer);
 }
 
 /**
@@ -294,7 +343,8 @@ export function javaPartition(key: Uint8Array, partitions: number): number {
 
 /**
  * Splits the records of one publish into produce requests, grouped in lanes
- * of disjoint partitions (partition `p` goes to lane `p % lanes`). Within a
+ * of disjoint partitions (partition `p` goes to lane `floor(p / stride) % lanes`:
+ * a worker owning every `stride`-th partition spreads them over its lanes). Within a
  * lane, records keep their order and each request holds at most `maxCount`
  * records and `maxBytes` of keys, values and {@linkcode RECORD_OVERHEAD_BYTES}
  * each (a single larger record gets a request of its own). Lanes without
@@ -319,10 +369,11 @@ export function planRequests<
   lanes: number,
   maxCount: number,
   maxBytes: number,
+  stride = 1,
 ): T[][][] {
   const plans = Array.from({ length: lanes }, () => ({ requests: [] as T[][], bytes: 0 }));
   for (const record of records) {
-    const plan = plans[(record.partition ?? 0) % lanes]!;
+    const plan = plans[Math.floor((record.partition ?? 0) / stride) % lanes]!;
     const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + RECORD_OVERHEAD_BYTES;
     let open = plan.requests.at(-1);
     if (open === undefined || open.length >= maxCount || plan.bytes + size > maxBytes) {

@@ -1,8 +1,9 @@
 /**
  * Worker half of `KafkaProducer` (see `_producer.ts` for the guarantees):
  * one idempotent @platformatic/kafka producer that takes packed publishes,
- * gives each message its Java partition, splits them into produce requests in
- * lanes of disjoint partitions and answers when all are acknowledged.
+ * gives each message its Java partition, keeps those of the partitions this
+ * worker owns, splits them into produce requests in lanes of disjoint
+ * partitions and answers when all are acknowledged.
  *
  * @module
  */
@@ -96,20 +97,24 @@ async function _publish(request: PublishRequest): Promise<void> {
   if (closing) throw closed();
   const client = await producer!;
   const { maxBatchMessages, maxBatchBytes, brokers } = options!;
-  const { topic, data, ends } = request;
+  const { topic, data, ends, worker, workers } = request;
   let failure: { error: unknown } | undefined;
   try {
     const metadata = await client.metadata({ topics: [topic] });
     const partitions = metadata.topics.get(topic)?.partitionsCount ?? 0;
     if (partitions <= 0) throw new Error(`Kafka reported no partitions for topic "${topic}"`);
     const n = ends.length / 2;
-    const records = new Array<Produced>(n);
+    const records: Produced[] = [];
     for (let i = 0, valueAt = 0, keyAt = ends[n - 1]!; i < n; i++) {
-      const value = data.subarray(valueAt, valueAt = ends[i]!);
-      const key = data.subarray(keyAt, keyAt = ends[n + i]!);
-      records[i] = { topic, key, value, partition: javaPartition(key, partitions) };
+      const valueStart = valueAt, keyStart = keyAt;
+      valueAt = ends[i]!;
+      keyAt = ends[n + i]!;
+      const key = data.subarray(keyStart, keyAt);
+      const partition = javaPartition(key, partitions);
+      if (partition % workers !== worker) continue;
+      records.push({ topic, key, value: data.subarray(valueStart, valueAt), partition });
     }
-    const lanes = planRequests(records, PUBLISH_LANES, maxBatchMessages, maxBatchBytes);
+    const lanes = planRequests(records, PUBLISH_LANES, maxBatchMessages, maxBatchBytes, workers);
     await Promise.all(lanes.map(async (requests) => {
       for (const messages of requests) {
         if (failure !== undefined) return;

@@ -18,6 +18,11 @@ export interface KafkaBusOptions {
    * gzip when the network is the bottleneck. @default "none"
    */
   compression?: "gzip" | "none";
+  /**
+   * Worker threads that publish, each with its own producer for its share of
+   * the partitions (`partition % publishWorkers`). @default 2
+   */
+  publishWorkers?: number;
   /** Most messages per produce request; larger publishes are split. @default 5000 */
   maxBatchMessages?: number;
   /**
@@ -73,10 +78,15 @@ export type ResolvedKafkaBusOptions = Required<KafkaBusOptions>;
  * ```
  */
 export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaBusOptions {
+  const publishWorkers = options.publishWorkers ?? 2;
+  if (!Number.isInteger(publishWorkers) || publishWorkers < 1) {
+    throw new RangeError(`publishWorkers must be a whole number from 1, got ${publishWorkers}`);
+  }
   return {
     brokers: options.brokers,
     clientId: options.clientId ?? "chillflow",
     compression: options.compression ?? "none",
+    publishWorkers,
     maxBatchMessages: options.maxBatchMessages ?? 5000,
     maxBatchBytes: options.maxBatchBytes ?? 900_000,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3000,

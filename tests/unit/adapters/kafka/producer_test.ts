@@ -5,6 +5,7 @@ import {
   planRequests,
   RECORD_OVERHEAD_BYTES,
 } from "../../../../src/adapters/kafka/_producer.ts";
+import { resolveKafkaBusOptions } from "../../../../src/adapters/kafka/options.ts";
 import { murmur2 } from "../../../../src/adapters/file_bus/partition_for.ts";
 import { JAVA_PARTITIONS } from "../../../_support/java_partitions.ts";
 
@@ -59,6 +60,17 @@ Deno.test("planRequests() keeps each partition's order in one lane, within count
   assert.deepEqual(seen.sort((a, b) => a - b), records.map((r) => r.seq), "every record once");
 });
 
+Deno.test("planRequests() spreads a worker's every stride-th partition over its lanes", () => {
+  const bytes = new Uint8Array(4);
+  // Worker 1 of 3 owns partitions 1, 4, 7 and 10: without the stride all would share one lane.
+  const records = [1, 4, 7, 10, 1].map((partition) => ({ value: bytes, partition }));
+  const lanes = planRequests(records, 2, 100, 1000, 3);
+  assert.deepEqual(lanes.map((l) => l.map((r) => r.map((m) => m.partition))), [[[1, 7, 1]], [[
+    4,
+    10,
+  ]]]);
+});
+
 Deno.test("planRequests() gives a record above the byte limit a request of its own", () => {
   const small = { value: new Uint8Array(10), partition: 0 };
   const big = { value: new Uint8Array(2000), partition: 0 };
@@ -106,4 +118,13 @@ Deno.test("packMessages() packs into a spare buffer large enough, else into a ne
   const fresh = packMessages(messages, small);
   assert.notEqual(fresh.data.buffer, small);
   assert.equal(decoder.decode(fresh.data.subarray(0, fresh.ends[3])), "v1v22k1k2");
+});
+
+Deno.test("resolveKafkaBusOptions() refuses a publishWorkers count that is not a whole number from 1", () => {
+  const brokers = ["127.0.0.1:19092"];
+  assert.equal(resolveKafkaBusOptions({ brokers }).publishWorkers, 2);
+  assert.equal(resolveKafkaBusOptions({ brokers, publishWorkers: 1 }).publishWorkers, 1);
+  for (const publishWorkers of [0, -1, 1.5, NaN]) {
+    assert.throws(() => resolveKafkaBusOptions({ brokers, publishWorkers }), RangeError);
+  }
 });
