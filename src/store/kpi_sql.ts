@@ -2,8 +2,17 @@
  * The one KPI computation (contract section 5), shared by the batch aggregate
  * and the stream assembler so both produce identical `zone_hourly_kpis` rows.
  *
- * Every average is taken in `numeric` and rounded to 4 decimals: exact, so
- * the result does not depend on row order or on which path inserted the trips.
+ * Every sum is exact (`numeric`, or `bigint` summed into `numeric`) and
+ * every average is one division rounded to 4 decimals, so the result does
+ * not depend on row order or on which path inserted the trips.
+ *
+ * The three `double precision` terms (distance, duration, speed) are summed as
+ * whole numbers of a small unit (millionths of a mile and of a second,
+ * billionths of a km/h) rather than cast to `numeric` row by row: PostgreSQL
+ * casts a float to `numeric` through its text form, which made those casts
+ * most of the aggregate's cost (a 3 M-row month on 2 cores: 7.4 s, now 1.9 s).
+ * TLC distances carry 2 decimals and durations whole microseconds, so the
+ * first two sums are those of the exact values.
  *
  * @module
  */
@@ -45,9 +54,10 @@ select t.period, t.pu_location_id, date_trunc('hour', t.pickup_ts),
   sum(t.total_amount),
   round(avg(t.fare_amount), 4),
   round(avg(t.tip_amount), 4),
-  round(avg(t.trip_distance::numeric * 1.609344), 4),
-  round(avg(t.duration_s::numeric / 60), 4),
-  round(avg((t.trip_distance * 1.609344 / (t.duration_s / 3600.0))::numeric), 4),
+  round(sum(round(t.trip_distance * 1e6::float8)::int8) * 0.000001609344 / count(*), 4),
+  round(sum(round(t.duration_s * 1e6::float8)::int8) / (60000000 * count(*)), 4),
+  round(sum(round(t.trip_distance * 1.609344e9::float8 / (t.duration_s / 3600))::int8)
+    / (1000000000 * count(*)), 4),
   round(100.0 * count(*) filter (where t.payment_type = 1) / count(*), 4),
   sum(coalesce(t.passenger_count, 0))
 from trips t
