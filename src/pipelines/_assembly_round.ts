@@ -6,8 +6,9 @@
  * the DLQ topic first: at least once, never lost). {@linkcode writeRound},
  * in the transaction, merges the events with the partial state (cache, plus
  * `incomplete_trips` for expired trips), inserts completed trips and
- * rejects, expires partials past each partition's watermark, marks the KPIs
- * of the zone-hours touched stale and saves the live partials to the cache;
+ * rejects, expires partials past each partition's watermark, adds the new
+ * trips to their zone-hours' KPI sums (marking those KPIs stale) and saves
+ * the live partials to the cache;
  * after the commit, it removes settled trips from the cache. The bus commits
  * offsets last, so replaying a round after a crash at any point converges to
  * the same tables.
@@ -25,8 +26,10 @@ import {
   tripRejectSchema,
 } from "../../schemas/trip_event.ts";
 import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembler.ts";
+import { hourSumsOf } from "../domain/kpis/hour_sums.ts";
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
+import { addHourSums } from "../store/kpi_sql.ts";
 import {
   isStoredTripConflict,
   lockPartitions,
@@ -203,7 +206,8 @@ async function _writeRound(
         if (outcome === "duplicate" || outcome === "done") duplicates++;
       }
     }
-    const completed = work.flatMap((w) => w.assembler.takeCompleted());
+    const completedBy = work.map((w) => w.assembler.takeCompleted());
+    const completed = completedBy.flat();
     const dueOwners = new Map<string, TripAssembler>();
     const dueLists = await Promise.all(
       work.map((w) =>
@@ -224,6 +228,19 @@ async function _writeRound(
     }
     const newlyExpired = work.flatMap((w) => w.assembler.expire());
     await writeCompleted(tx, completed);
+    // Each partition's trips add to its own sums rows, under its lock (a
+    // round may hold two batches of one partition).
+    const byPartition = Map.groupBy(
+      work.flatMap((w, i) => completedBy[i]!.map((trip) => [w.batch.partition, trip] as const)),
+      ([partition]) => partition,
+    );
+    await addHourSums(
+      tx,
+      [...byPartition].map(([source, trips]) => ({
+        source,
+        sums: hourSumsOf(trips.map(([, trip]) => trip)),
+      })),
+    );
     // Every expired trip held: newly expired, and stored ones that got events or
     // were also in the cache (a crash between commit and cache update).
     const expiring = work.flatMap((w) => w.assembler.partials().filter((p) => p.expired));

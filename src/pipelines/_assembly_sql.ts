@@ -16,7 +16,6 @@ import { TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { toNaiveIso } from "../domain/events/naive_time.ts";
 import { batchFromRows } from "../domain/raw_trip_batch.ts";
 import type { SqlClient } from "../ports/store.ts";
-import { markHourKpisStale, type ZoneHour } from "../store/kpi_sql.ts";
 import { CopyBuffer } from "./_copy_buffer.ts";
 import { TRIP_COLUMNS, writeTripLine } from "./_trip_lines.ts";
 
@@ -134,9 +133,8 @@ export function isStoredTripConflict(error: unknown): boolean {
 }
 
 /**
- * Inserts completed trips with COPY (the batch path's encoding), removes the
- * ones that had expired from `incomplete_trips` and marks their zone-hours'
- * KPIs stale (a `KpiRefresher` recomputes them after the commit).
+ * Inserts completed trips with COPY (the batch path's encoding) and removes
+ * the ones that had expired from `incomplete_trips`.
  *
  * A plain COPY, with no staging and no `ON CONFLICT`: the caller holds the
  * locks of the trips' partitions ({@linkcode lockPartitions}), and a key
@@ -181,12 +179,6 @@ export async function writeCompleted(
       [JSON.stringify(revived)],
     );
   }
-  const pairs = new Map<string, ZoneHour>();
-  for (const { row } of trips) {
-    const hour = Math.floor(row.pickup_ts! / 3_600_000) * 3_600_000;
-    pairs.set(`${row.pu_location_id}@${hour}`, { zoneId: row.pu_location_id!, hourTs: hour });
-  }
-  await markHourKpisStale(tx, [...pairs.values()]);
 }
 
 /** Writes expired partial trips to `incomplete_trips` (replacing what an earlier expiry wrote). */

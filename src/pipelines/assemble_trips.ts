@@ -14,13 +14,15 @@
  *   key, hence a partition. (A foreign producer that sent one trip to two
  *   partitions owned by two members would fail one of their rounds on the
  *   duplicate key; that member's restart finds the trip stored.)
- * - KPIs lag by at most one refresh: a round marks the zone-hours it touched,
- *   and a `KpiRefresher` recomputes them after the commit, in its own
- *   transaction and under its own lock, while the next round is assembled:
- *   a zone-hour's trips span partitions, so a round that holds only its own
- *   partitions' locks cannot recompute it. Marks commit with the trips, so a
- *   member that dies before refreshing leaves them to the next one; every
- *   member refreshes when it starts and drains when it stops.
+ * - KPIs lag by at most one refresh: a round adds its trips to their
+ *   zone-hours' sums, in rows of its own partitions (`kpi_hour_sums`), and
+ *   marks those zone-hours; a `KpiRefresher` recomputes them from the sums
+ *   of every partition after the commit, in its own transaction and under
+ *   its own lock, while the next round is assembled: a zone-hour's trips span
+ *   partitions, so a round that holds only its own partitions' locks cannot
+ *   recompute it. Sums and marks commit with the trips, so a member that dies
+ *   before refreshing leaves them to the next one; every member refreshes
+ *   when it starts and drains when it stops.
  * - Expiry is per partition: its watermark is the latest event time seen on
  *   it (kept in the cache) minus the lateness; a partial trip expires when its
  *   first event is `timeoutMs` behind that. An expired trip that later gets its

@@ -124,6 +124,52 @@ create table kpi_stale_hours (
 `;
 
 /**
+ * The sums behind each zone-hour's KPIs, which the stream assembler adds to
+ * as it writes trips, so that keeping the KPIs current reads these rows
+ * instead of the hour's trips (`addHourSums`, `recomputeHourKpis`); each
+ * writer adds to rows of its own `source`. The sums of the trips already
+ * stored are filled in under source -1, so a stream schema from before goes
+ * on where it was; the zone-hour index on trips, which only that recompute
+ * used, goes (it cost a sixth of every COPY into trips).
+ */
+const KPI_HOUR_SUMS = `
+create table kpi_hour_sums (
+  zone_id int not null,
+  hour_ts timestamp not null,
+  period date not null,
+  source int not null,
+  trips bigint not null,
+  revenue_cents numeric not null,
+  fare_trips bigint not null,
+  fare_cents numeric not null,
+  tip_trips bigint not null,
+  tip_cents numeric not null,
+  distance_um numeric not null,
+  duration_us numeric not null,
+  speed_nkmh numeric not null,
+  card_trips bigint not null,
+  passengers numeric not null,
+  primary key (zone_id, hour_ts, period, source)
+);
+insert into kpi_hour_sums
+select pu_location_id, date_trunc('hour', pickup_ts), period, -1,
+  count(*),
+  coalesce(sum((total_amount * 100)::int8), 0),
+  count(fare_amount),
+  coalesce(sum((fare_amount * 100)::int8), 0),
+  count(tip_amount),
+  coalesce(sum((tip_amount * 100)::int8), 0),
+  sum(round(trip_distance * 1e6::float8)::int8),
+  sum(round(duration_s * 1e6::float8)::int8),
+  sum(round(trip_distance * 1.609344e9::float8 / (duration_s / 3600))::int8),
+  count(*) filter (where payment_type = 1),
+  sum(coalesce(passenger_count, 0))
+from trips
+group by pu_location_id, date_trunc('hour', pickup_ts), period;
+drop index if exists trips_zone_hour_idx;
+`;
+
+/**
  * Every migration, in version order.
  *
  * @example
@@ -137,4 +183,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial_tables", sql: INITIAL_TABLES },
   { version: 2, name: "trips_zone_hour_index", sql: TRIPS_ZONE_HOUR_INDEX },
   { version: 3, name: "kpi_stale_hours", sql: KPI_STALE_HOURS },
+  { version: 4, name: "kpi_hour_sums", sql: KPI_HOUR_SUMS },
 ];

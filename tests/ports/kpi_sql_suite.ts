@@ -6,13 +6,18 @@
  */
 
 import assert from "node:assert/strict";
-import type { Store } from "../../src/ports/store.ts";
+import type { RawTrip } from "../../schemas/raw_trip.ts";
+import { hourSumsOf, type KpiTrip } from "../../src/domain/kpis/hour_sums.ts";
+import type { SqlClient, Store } from "../../src/ports/store.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import { MIGRATIONS } from "../../src/store/migrations.ts";
 import {
-  markHourKpisStale,
+  addHourSums,
   recomputeHourKpis,
   recomputePeriodKpis,
   refreshStaleHourKpis,
 } from "../../src/store/kpi_sql.ts";
+import { BASE_ROW } from "../unit/domain/curation/_rows.ts";
 import { testName } from "../_support/services.ts";
 
 /** Opens a store on `schema`. */
@@ -20,17 +25,51 @@ export type OpenStore = (schema: string) => Promise<Store>;
 
 // key, period, type, pickup, duration s, miles, fare, tip, total, payment, passengers, zone
 const TRIPS = [
-  ["t1", "2024-01-01", "yellow", "2024-01-01 05:10:00", 600, 2.0, 10, 2, 15.5, 1, 1, 132],
-  ["t2", "2024-01-01", "yellow", "2024-01-01 05:50:00", 1800, 5.0, 20, 0, 25.25, 2, null, 132],
-  ["t3", "2024-01-01", "green", "2024-01-01 05:59:59", 900, 0, 5.55, null, 6.05, 1, 3, 132],
-  ["t4", "2024-01-01", "yellow", "2024-01-01 06:00:00", 1200, 1.5, 7.25, 1.45, 10, 4, 2, 132],
-  ["t5", "2024-01-01", "green", "2024-01-31 23:30:00", 3600, 10, 30, 6, 40.12, 1, null, 138],
-  ["t6", "2024-02-01", "yellow", "2024-02-01 00:05:00", 60, 1, 3, 0, 4, 1, 1, 132],
-].map(([key, period, type, pickup, duration, miles, fare, tip, total, pay, pax, zone]) =>
-  `('${key}', '${period}', '${type}', '${pickup}',
+  ["t1", "2024-01", "yellow", "2024-01-01 05:10:00", 600, 2.0, 10, 2, 15.5, 1, 1, 132],
+  ["t2", "2024-01", "yellow", "2024-01-01 05:50:00", 1800, 5.0, 20, 0, 25.25, 2, null, 132],
+  ["t3", "2024-01", "green", "2024-01-01 05:59:59", 900, 0, 5.55, null, 6.05, 1, 3, 132],
+  ["t4", "2024-01", "yellow", "2024-01-01 06:00:00", 1200, 1.5, 7.25, 1.45, 10, 4, 2, 132],
+  ["t5", "2024-01", "green", "2024-01-31 23:30:00", 3600, 10, 30, 6, 40.12, 1, null, 138],
+  ["t6", "2024-02", "yellow", "2024-02-01 00:05:00", 60, 1, 3, 0, 4, 1, 1, 132],
+] as const;
+
+const TRIP_VALUES = TRIPS.map((
+  [key, period, type, pickup, duration, miles, fare, tip, total, pay, pax, zone],
+) =>
+  `('${key}', '${period}-01', '${type}', '${pickup}',
     '${pickup}'::timestamp + interval '${duration} seconds', ${duration}, ${miles},
     ${fare}, ${tip}, ${total}, ${pay}, ${pax}, ${zone}, 1, 'test.parquet')`
 );
+
+/** The trips with these keys as the assembler holds them: row and period. */
+function kpiTrips(...keys: string[]): KpiTrip[] {
+  return TRIPS.filter(([key]) => keys.includes(key)).map(
+    ([, period, type, pickup, duration, miles, fare, tip, total, pay, pax, zone]) => {
+      const pickupMs = Date.parse(`${pickup.replace(" ", "T")}Z`);
+      const row: RawTrip = {
+        ...BASE_ROW,
+        trip_type: type,
+        pickup_ts: pickupMs,
+        dropoff_ts: pickupMs + duration * 1000,
+        trip_distance: miles,
+        fare_amount: fare,
+        tip_amount: tip,
+        total_amount: total,
+        payment_type: pay,
+        passenger_count: pax,
+        pu_location_id: zone,
+      };
+      return { row, period };
+    },
+  );
+}
+
+/** Adds the sums of the trips with these keys, as an assembler round of `source` does. */
+function addSums(store: Store, source: number, ...keys: string[]): Promise<void> {
+  return store.transaction((tx) =>
+    addHourSums(tx, [{ source, sums: hourSumsOf(kpiTrips(...keys)) }])
+  );
+}
 
 const KPI_SELECT = `select period, zone_id, hour_ts, trips, revenue, avg_fare, avg_tip,
   avg_distance_km, avg_duration_min, avg_speed_kmh, pct_card, passengers
@@ -103,7 +142,7 @@ async function withStore(open: OpenStore, fn: (store: Store) => Promise<void>): 
     await store.exec(
       `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, duration_s,
          trip_distance, fare_amount, tip_amount, total_amount, payment_type, passenger_count,
-         pu_location_id, do_location_id, source_file) values ${TRIPS.join(",\n")}`,
+         pu_location_id, do_location_id, source_file) values ${TRIP_VALUES.join(",\n")}`,
     );
     await fn(store);
   } finally {
@@ -139,17 +178,19 @@ export function kpiSqlSuite(name: string, open: OpenStore): void {
     });
   });
 
-  Deno.test(`${name} recomputeHourKpis() replaces only the given zone-hours`, async () => {
+  Deno.test(`${name} recomputeHourKpis() replaces only the given zone-hours, from their sums`, async () => {
     await withStore(open, async (store) => {
       await store.transaction((tx) => recomputePeriodKpis(tx, "2024-01-01"));
-      await store.exec(`delete from trips where trip_key = 't2';
-        update zone_hourly_kpis set trips = 99 where zone_id = 132 and hour_ts = '2024-01-01 06:00'`);
+      await store.exec(
+        "update zone_hourly_kpis set trips = 99 where zone_id = 132 and hour_ts = '2024-01-01 06:00'",
+      );
+      await addSums(store, 0, "t1", "t3", "t4", "t5"); // not t2
       const written = await store.transaction((tx) =>
         recomputeHourKpis(tx, [
           { zoneId: 132, hourTs: "2024-01-01 05:00:00" },
           { zoneId: 132, hourTs: "2024-01-01 05:42:00" }, // same hour again
           { zoneId: 138, hourTs: Date.UTC(2024, 0, 31, 23) }, // naive epoch ms
-          { zoneId: 7, hourTs: "2024-01-09 10:00:00" }, // no trips: no row
+          { zoneId: 7, hourTs: "2024-01-09 10:00:00" }, // no sums: no row
         ])
       );
       assert.equal(written, 2);
@@ -172,11 +213,22 @@ export function kpiSqlSuite(name: string, open: OpenStore): void {
     });
   });
 
-  Deno.test(`${name} recomputeHourKpis() over every zone-hour equals recomputePeriodKpis()`, async () => {
+  Deno.test(`${name} sums added by several sources and rounds give the KPIs recomputePeriodKpis() gives`, async () => {
     await withStore(open, async (store) => {
       await store.transaction((tx) => recomputePeriodKpis(tx, "2024-01"));
       const byPeriod = await store.query(KPI_SELECT);
       await store.exec("delete from zone_hourly_kpis");
+      await store.transaction((tx) =>
+        addHourSums(tx, [
+          { source: 0, sums: hourSumsOf(kpiTrips("t1", "t4")) },
+          { source: 1, sums: hourSumsOf(kpiTrips("t2", "t5")) },
+        ])
+      );
+      const count = async (table: string) =>
+        (await store.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
+      assert.equal(await count("kpi_stale_hours"), 3, "zone 132 at 05:00 is marked once");
+      await addSums(store, 0, "t3"); // adds to source 0's row of zone 132 at 05:00
+      assert.equal(await count("kpi_hour_sums"), 4);
       const pairs = byPeriod.map((r) => ({
         zoneId: r.zone_id as number,
         hourTs: r.hour_ts as string,
@@ -186,25 +238,50 @@ export function kpiSqlSuite(name: string, open: OpenStore): void {
     });
   });
 
+  Deno.test(`${name} the kpi_hour_sums migration fills in the sums of trips stored before it`, async () => {
+    await withStore(open, async (store) => {
+      const older = testName("older");
+      const inOlder = (fn: (tx: SqlClient) => Promise<unknown>) =>
+        store.transaction(async (tx) => {
+          await migrate(tx, older, MIGRATIONS.filter((m) => m.name !== "kpi_hour_sums"));
+          await fn(tx);
+        });
+      try {
+        await inOlder((tx) =>
+          tx.exec(
+            `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, duration_s,
+               trip_distance, fare_amount, tip_amount, total_amount, payment_type, passenger_count,
+               pu_location_id, do_location_id, source_file) values ${TRIP_VALUES.join(",\n")}`,
+          )
+        );
+        const kpis = await store.transaction(async (tx) => {
+          await migrate(tx, older, MIGRATIONS);
+          await recomputeHourKpis(tx, [
+            { zoneId: 132, hourTs: "2024-01-01 05:00:00" },
+            { zoneId: 132, hourTs: "2024-01-01 06:00:00" },
+            { zoneId: 138, hourTs: "2024-01-31 23:00:00" },
+          ]);
+          return await tx.query(KPI_SELECT);
+        });
+        assert.deepEqual(kpis, [ZONE_132_05, ZONE_132_06, ZONE_138_23]);
+      } finally {
+        await store.exec(`drop schema if exists "${older}" cascade`);
+      }
+    });
+  });
+
   Deno.test(`${name} refreshStaleHourKpis() recomputes exactly the marked zone-hours and consumes the marks`, async () => {
     await withStore(open, async (store) => {
       await store.exec(
         `insert into zone_hourly_kpis (period, zone_id, hour_ts, trips, revenue, passengers) values
            ('2024-01-01', 132, '2024-01-01 06:00', 99, 9, 9)  -- not marked: must stay as is`,
       );
-      await store.transaction((tx) =>
-        markHourKpisStale(tx, [
-          { zoneId: 132, hourTs: "2024-01-01 05:10:00" },
-          { zoneId: 132, hourTs: "2024-01-01 05:59:59" }, // same hour again
-        ])
-      );
-      await store.transaction((tx) =>
-        markHourKpisStale(tx, [{ zoneId: 138, hourTs: Date.UTC(2024, 0, 31, 23, 30) }])
-      );
+      await addSums(store, 0, "t1", "t2", "t3");
+      await addSums(store, 1, "t5");
       const stale = await store.query<{ n: number }>(
         "select count(*)::int as n from kpi_stale_hours",
       );
-      assert.equal(stale[0]!.n, 2, "a round's duplicate zone-hours are marked once");
+      assert.equal(stale[0]!.n, 2, "a round marks each zone-hour it added to once");
       assert.equal(await store.transaction((tx) => refreshStaleHourKpis(tx)), 2);
       assert.deepEqual(await store.query(KPI_SELECT), [ZONE_132_05, UNMARKED_132_06, ZONE_138_23]);
       assert.equal(await store.transaction((tx) => refreshStaleHourKpis(tx)), 0);
@@ -213,9 +290,8 @@ export function kpiSqlSuite(name: string, open: OpenStore): void {
 
   Deno.test(`${name} refreshStaleHourKpis() takes the oldest marks up to its limit; a rolled-back refresh keeps them`, async () => {
     await withStore(open, async (store) => {
-      for (const hourTs of ["2024-01-01 05:00:00", "2024-01-01 06:00:00"]) {
-        await store.transaction((tx) => markHourKpisStale(tx, [{ zoneId: 132, hourTs }]));
-      }
+      await addSums(store, 0, "t1", "t2", "t3");
+      await addSums(store, 0, "t4");
       await assert.rejects(
         store.transaction(async (tx) => {
           await refreshStaleHourKpis(tx);

@@ -17,6 +17,7 @@ import {
 } from "../../../src/pipelines/_assembly_round.ts";
 import { PartialCache } from "../../../src/pipelines/_partial_cache.ts";
 import { streamTopics } from "../../../src/pipelines/stream_topics.ts";
+import type { RawTrip } from "../../../schemas/raw_trip.ts";
 import type { TripEventType } from "../../../schemas/trip_event.ts";
 import { originOf, sampleRow } from "../domain/events/_row.ts";
 import { RecordingBus } from "./_recording_bus.ts";
@@ -24,14 +25,23 @@ import { RecordingBus } from "./_recording_bus.ts";
 const topics = streamTopics();
 const row = sampleRow();
 
+/** The sample trip. */
+export const sampleTrip: RawTrip = row;
+
 /** The sample trip's origin: its key is every event's message key. */
 export const origin = originOf(row);
 
 /** The three event types, in emission order. */
 export const ALL_TYPES: TripEventType[] = ["trip_started", "trip_ended", "payment_processed"];
 
-/** A batch of the sample trip's events of `types` on `partition`, offsets from `from`. */
-export function batch(partition: number, types: TripEventType[], from = 0): DeliveryBatch {
+/** A batch of the sample trip's (or `trip`'s) events of `types` on `partition`, offsets from `from`. */
+export function batch(
+  partition: number,
+  types: TripEventType[],
+  from = 0,
+  trip: RawTrip = row,
+): DeliveryBatch {
+  const tripOrigin = trip === row ? origin : originOf(trip);
   return {
     topic: topics.events,
     partition,
@@ -39,8 +49,8 @@ export function batch(partition: number, types: TripEventType[], from = 0): Deli
       topic: topics.events,
       partition,
       offset: String(from + i),
-      key: origin.tripKey,
-      value: new TextEncoder().encode(JSON.stringify(tripEvent(row, origin, type))),
+      key: tripOrigin.tripKey,
+      value: new TextEncoder().encode(JSON.stringify(tripEvent(trip, tripOrigin, type))),
     })),
   };
 }

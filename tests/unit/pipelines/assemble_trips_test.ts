@@ -5,7 +5,9 @@ import { assembleTrips } from "../../../src/pipelines/assemble_trips.ts";
 import { ingestFile } from "../../../src/pipelines/ingest_month.ts";
 import { produceEvents } from "../../../src/pipelines/produce_events.ts";
 import { verifySchemas } from "../../../src/pipelines/verify.ts";
-import { markHourKpisStale, recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
+import { addHourSums, recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
+import { hourSumsOf } from "../../../src/domain/kpis/hour_sums.ts";
+import { row } from "../domain/curation/_rows.ts";
 import { GREEN_2024_01 } from "../../_support/fixtures.ts";
 import { RecordingBus } from "./_recording_bus.ts";
 
@@ -60,7 +62,12 @@ Deno.test("assembleTrips() recomputes the KPIs a member that died after its comm
       duration_s, trip_distance, total_amount, pu_location_id, do_location_id, source_file)
       values ('k', '2024-01-01', 'green', '2024-01-01 05:10', '2024-01-01 05:20', 600, 1, 10,
         132, 138, 'g.parquet')`);
-    await markHourKpisStale(tx, [{ zoneId: 132, hourTs: "2024-01-01 05:10:00" }]);
+    const trip = row({
+      pickup_ts: Date.UTC(2024, 0, 1, 5, 10),
+      dropoff_ts: Date.UTC(2024, 0, 1, 5, 20),
+      pu_location_id: 132,
+    });
+    await addHourSums(tx, [{ source: 0, sums: hourSumsOf([{ row: trip, period: "2024-01" }]) }]);
   });
   await assembleTrips({ store, bus: new RecordingBus(), cache }, { untilIdle: true, idleMs: 100 });
   assert.deepEqual(

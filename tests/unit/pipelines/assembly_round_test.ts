@@ -1,6 +1,6 @@
 import assert from "node:assert";
 import { prepareRound, writeRound } from "../../../src/pipelines/_assembly_round.ts";
-import { ALL_TYPES, assembleRound, batch, origin, world } from "./_round_world.ts";
+import { ALL_TYPES, assembleRound, batch, origin, sampleTrip, world } from "./_round_world.ts";
 
 Deno.test("a round completes a trip whose events one round got from several partitions", async () => {
   await using w = await world();
@@ -68,4 +68,19 @@ Deno.test("a copy of a stored trip's event is held until it expires, then droppe
   );
   assert.deepEqual(left, { trips: 1, incomplete: 0 });
   assert.deepEqual(await partials.load([origin.tripKey]), [], "the copy is not held any more");
+});
+
+Deno.test("a round holding two batches of one partition adds their trips to that partition's sums once", async () => {
+  await using w = await world();
+  const { store, context } = w;
+  const other = { ...sampleTrip, fare_amount: sampleTrip.fare_amount! + 1 };
+  const counts = await assembleRound(context, [
+    batch(4, ALL_TYPES),
+    batch(4, ALL_TYPES, 3, other),
+  ]);
+  assert.equal(counts.completed, 2);
+  const sums = await store.query<{ source: number; trips: number }>(
+    "select source, trips::int from kpi_hour_sums",
+  );
+  assert.deepEqual(sums, [{ source: 4, trips: 2 }]);
 });

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { KpiRefresher } from "../../../src/pipelines/_kpi_refresher.ts";
 import type { SqlClient, Store } from "../../../src/ports/store.ts";
-import { markHourKpisStale } from "../../../src/store/kpi_sql.ts";
+import { hourSumsOf } from "../../../src/domain/kpis/hour_sums.ts";
+import { addHourSums } from "../../../src/store/kpi_sql.ts";
+import { row } from "../domain/curation/_rows.ts";
 
 const TRIP = `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, duration_s,
   trip_distance, total_amount, pu_location_id, do_location_id, source_file)
@@ -12,7 +14,9 @@ const TRIP = `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff
 async function addTrip(store: Store, key: string, pickup: string): Promise<void> {
   await store.transaction(async (tx) => {
     await tx.query(TRIP, [key, pickup]);
-    await markHourKpisStale(tx, [{ zoneId: 132, hourTs: pickup }]);
+    const pickupMs = Date.parse(`${pickup.replace(" ", "T")}Z`);
+    const trip = row({ pickup_ts: pickupMs, dropoff_ts: pickupMs + 600_000, pu_location_id: 132 });
+    await addHourSums(tx, [{ source: 0, sums: hourSumsOf([{ row: trip, period: "2024-01" }]) }]);
   });
 }
 
