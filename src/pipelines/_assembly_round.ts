@@ -230,15 +230,12 @@ async function _writeRound(
     await writeCompleted(tx, completed);
     // Each partition's trips add to its own sums rows, under its lock (a
     // round may hold two batches of one partition).
-    const byPartition = Map.groupBy(
-      work.flatMap((w, i) => completedBy[i]!.map((trip) => [w.batch.partition, trip] as const)),
-      ([partition]) => partition,
-    );
+    const byPartition = Map.groupBy(work.keys(), (i) => work[i]!.batch.partition);
     await addHourSums(
       tx,
-      [...byPartition].map(([source, trips]) => ({
+      [...byPartition].map(([source, items]) => ({
         source,
-        sums: hourSumsOf(trips.map(([, trip]) => trip)),
+        sums: hourSumsOf(items.flatMap((i) => completedBy[i]!)),
       })),
     );
     // Every expired trip held: newly expired, and stored ones that got events or
