@@ -102,7 +102,8 @@ create table load_audit (
 /**
  * The stream assembler recomputes the KPIs of the zone-hours each batch
  * touches (`recomputeHourKpis`); this index makes that a lookup per
- * zone-hour instead of a scan of the period.
+ * zone-hour instead of a scan of the period. (Dropped by version 4, which
+ * recomputes from sums instead.)
  */
 const TRIPS_ZONE_HOUR_INDEX = `
 create index if not exists trips_zone_hour_idx on trips (pu_location_id, date_trunc('hour', pickup_ts));
@@ -130,7 +131,9 @@ create table kpi_stale_hours (
  * writer adds to rows of its own `source`. The sums of the trips already
  * stored are filled in under source -1, so a stream schema from before goes
  * on where it was; the zone-hour index on trips, which only that recompute
- * used, goes (it cost a sixth of every COPY into trips).
+ * used, goes (it cost a sixth of every COPY into trips). The backfill spells
+ * out the terms of `kpi_sql.ts` rather than importing them, so this
+ * migration stays the SQL that was applied.
  */
 const KPI_HOUR_SUMS = `
 create table kpi_hour_sums (

@@ -41,6 +41,11 @@ const TRIP_VALUES = TRIPS.map((
     ${fare}, ${tip}, ${total}, ${pay}, ${pax}, ${zone}, 1, 'test.parquet')`
 );
 
+/** Writes TRIPS to `trips`. */
+const INSERT_TRIPS = `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts,
+  duration_s, trip_distance, fare_amount, tip_amount, total_amount, payment_type, passenger_count,
+  pu_location_id, do_location_id, source_file) values ${TRIP_VALUES.join(",\n")}`;
+
 /** The trips with these keys as the assembler holds them: row and period. */
 function kpiTrips(...keys: string[]): KpiTrip[] {
   return TRIPS.filter(([key]) => keys.includes(key)).map(
@@ -139,11 +144,7 @@ async function withStore(open: OpenStore, fn: (store: Store) => Promise<void>): 
   const schema = testName();
   const store = await open(schema);
   try {
-    await store.exec(
-      `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, duration_s,
-         trip_distance, fare_amount, tip_amount, total_amount, payment_type, passenger_count,
-         pu_location_id, do_location_id, source_file) values ${TRIP_VALUES.join(",\n")}`,
-    );
+    await store.exec(INSERT_TRIPS);
     await fn(store);
   } finally {
     await store.exec(`drop schema "${schema}" cascade`);
@@ -247,13 +248,7 @@ export function kpiSqlSuite(name: string, open: OpenStore): void {
           await fn(tx);
         });
       try {
-        await inOlder((tx) =>
-          tx.exec(
-            `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, duration_s,
-               trip_distance, fare_amount, tip_amount, total_amount, payment_type, passenger_count,
-               pu_location_id, do_location_id, source_file) values ${TRIP_VALUES.join(",\n")}`,
-          )
-        );
+        await inOlder((tx) => tx.exec(INSERT_TRIPS));
         const kpis = await store.transaction(async (tx) => {
           await migrate(tx, older, MIGRATIONS);
           await recomputeHourKpis(tx, [

@@ -5,11 +5,10 @@ import { assembleTrips } from "../../../src/pipelines/assemble_trips.ts";
 import { ingestFile } from "../../../src/pipelines/ingest_month.ts";
 import { produceEvents } from "../../../src/pipelines/produce_events.ts";
 import { verifySchemas } from "../../../src/pipelines/verify.ts";
-import { addHourSums, recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
-import { hourSumsOf } from "../../../src/domain/kpis/hour_sums.ts";
-import { row } from "../domain/curation/_rows.ts";
+import { recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
 import { GREEN_2024_01 } from "../../_support/fixtures.ts";
 import { RecordingBus } from "./_recording_bus.ts";
+import { storeTripWithSums } from "./_stored_trip.ts";
 
 for (const concurrent of [false, true]) {
   const handover = concurrent ? "partitions handed over together" : "one batch at a time";
@@ -57,18 +56,7 @@ for (const concurrent of [false, true]) {
 Deno.test("assembleTrips() recomputes the KPIs a member that died after its commit left stale", async () => {
   await using store = await PgliteStore.open({ schema: "stream" });
   await using cache = await MemoryCache.open();
-  await store.transaction(async (tx) => {
-    await tx.query(`insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts,
-      duration_s, trip_distance, total_amount, pu_location_id, do_location_id, source_file)
-      values ('k', '2024-01-01', 'green', '2024-01-01 05:10', '2024-01-01 05:20', 600, 1, 10,
-        132, 138, 'g.parquet')`);
-    const trip = row({
-      pickup_ts: Date.UTC(2024, 0, 1, 5, 10),
-      dropoff_ts: Date.UTC(2024, 0, 1, 5, 20),
-      pu_location_id: 132,
-    });
-    await addHourSums(tx, [{ source: 0, sums: hourSumsOf([{ row: trip, period: "2024-01" }]) }]);
-  });
+  await store.transaction((tx) => storeTripWithSums(tx, "k", "2024-01-01 05:10:00"));
   await assembleTrips({ store, bus: new RecordingBus(), cache }, { untilIdle: true, idleMs: 100 });
   assert.deepEqual(
     await store.query("select zone_id, hour_ts::text, trips from zone_hourly_kpis"),

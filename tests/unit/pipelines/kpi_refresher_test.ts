@@ -2,22 +2,10 @@ import assert from "node:assert/strict";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { KpiRefresher } from "../../../src/pipelines/_kpi_refresher.ts";
 import type { SqlClient, Store } from "../../../src/ports/store.ts";
-import { hourSumsOf } from "../../../src/domain/kpis/hour_sums.ts";
-import { addHourSums } from "../../../src/store/kpi_sql.ts";
-import { row } from "../domain/curation/_rows.ts";
-
-const TRIP = `insert into trips (trip_key, period, trip_type, pickup_ts, dropoff_ts, duration_s,
-  trip_distance, total_amount, pu_location_id, do_location_id, source_file)
-  values ($1, '2024-01-01', 'green', $2::timestamp, $2::timestamp + interval '10 minutes', 600,
-    1, 10, 132, 138, 'g.parquet')`;
+import { storeTripWithSums } from "./_stored_trip.ts";
 
 async function addTrip(store: Store, key: string, pickup: string): Promise<void> {
-  await store.transaction(async (tx) => {
-    await tx.query(TRIP, [key, pickup]);
-    const pickupMs = Date.parse(`${pickup.replace(" ", "T")}Z`);
-    const trip = row({ pickup_ts: pickupMs, dropoff_ts: pickupMs + 600_000, pu_location_id: 132 });
-    await addHourSums(tx, [{ source: 0, sums: hourSumsOf([{ row: trip, period: "2024-01" }]) }]);
-  });
+  await store.transaction((tx) => storeTripWithSums(tx, key, pickup));
 }
 
 async function kpis(store: Store): Promise<[string, number][]> {
