@@ -19,7 +19,8 @@
  * 6. end to end: one, then two assemblers consuming while our producer
  *    publishes into PostgreSQL; events/s from the first publish to the last
  *    trip committed, the time spent catching up after the producer finished,
- *    and the CPU of every process per million events.
+ *    the group's consumer lag (sampled every second) and the CPU of every
+ *    process per million events.
  *
  *   deno run -A bench/stream_bench.ts [rows]
  *
@@ -236,6 +237,53 @@ async function backlogRun(prefix: string, target: string, members: number, expec
   return { members, seconds };
 }
 
+/**
+ * Samples a consumer group's lag every second: messages on its topics that
+ * it has not committed yet (end offsets minus committed offsets).
+ */
+function sampleLag(group: string, topics: readonly string[]) {
+  const admin = new Kafka({
+    clientId: "chillflow-bench-lag",
+    brokers: BROKERS,
+    logLevel: logLevel.ERROR,
+  })
+    .admin();
+  const samples: { at: number; lag: number }[] = [];
+  const sample = async () => {
+    const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
+    let lag = 0;
+    for (const topic of topics) {
+      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const end of await admin.fetchTopicOffsets(topic)) {
+        const offset = Number(done.find((p) => p.partition === end.partition)?.offset ?? -1);
+        lag += Number(end.high) - Math.max(Number(end.low), offset);
+      }
+    }
+    samples.push({ at: performance.now(), lag });
+  };
+  let stopped = false;
+  const loop = (async () => {
+    await admin.connect();
+    while (!stopped) {
+      await Promise.all([sample(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    }
+    await admin.disconnect();
+  })();
+  // A failed sample surfaces in stop(), not as an unhandled rejection that ends the run.
+  loop.catch(() => {});
+  return {
+    /** Stops sampling; the largest lag and the last one sampled before `at`. */
+    async stop(at: number) {
+      stopped = true;
+      await loop;
+      return {
+        most: Math.max(0, ...samples.map((s) => s.lag)),
+        at: samples.findLast((s) => s.at <= at)?.lag ?? 0,
+      };
+    },
+  };
+}
+
 /** What {@linkcode liveRun} measured. */
 type LiveRun = Awaited<ReturnType<typeof liveRun>>;
 
@@ -249,6 +297,7 @@ async function liveRun(bus: Bus, prefix: string, target: string, members: number
   const group = assembleGroup(prefix, target, members);
   await new Promise((resolve) => setTimeout(resolve, 4_000)); // group join
   const meter = new CpuMeter(cpuGroups(group.pids));
+  const lagSampler = sampleLag(`${target}_g`, [topics.events, topics.rejects]);
   const start = performance.now();
   const produced = await produceEvents(bus, FILE, { topicPrefix: prefix });
   const producedAt = performance.now();
@@ -258,6 +307,7 @@ async function liveRun(bus: Bus, prefix: string, target: string, members: number
   const doneAt = performance.now() - IDLE_MS;
   const lagCpu = await lagMeter.stop();
   const cpu = await meter.stop();
+  const lag = await lagSampler.stop(producedAt);
   const completed = await group.completed();
   if (completed !== produced.accepted) {
     throw new Error(`live run (${members}) assembled ${completed} of ${produced.accepted} trips`);
@@ -271,6 +321,7 @@ async function liveRun(bus: Bus, prefix: string, target: string, members: number
     rate: Math.round(produced.events / seconds),
     produceSeconds: (producedAt - start) / 1000,
     lagSeconds: Math.max(0, (doneAt - producedAt) / 1000),
+    lag,
     // The idle wait that ends the assemblers is not part of either phase.
     lagWall: lagCpu.wall - IDLE_MS / 1000,
     wall: cpu.wall - IDLE_MS / 1000,
@@ -381,6 +432,10 @@ try {
     `| live: events/s (producer start to last commit) | ${lives.map((r) => r.rate).join(" | ")} |`,
     `| live: seconds (producing / catching up after) | ${
       lives.map((r) => `${r.produceSeconds.toFixed(0)} / ${r.lagSeconds.toFixed(0)}`).join(" | ")
+    } |`,
+    `| live: consumer lag, messages (most / when the producer finished) | ${
+      lives.map((r) => `${r.lag.most.toLocaleString("en")} / ${r.lag.at.toLocaleString("en")}`)
+        .join(" | ")
     } |`,
     `| backlog: events/s (6 partitions already full) | ${
       backlogs.map((r) => Math.round(ours.events / r.seconds)).join(" | ")
