@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import type { RawTrip } from "../../schemas/raw_trip.ts";
+import { fromNaiveIso } from "../../src/domain/events/naive_time.ts";
 import { hourSumsOf, type KpiTrip } from "../../src/domain/kpis/hour_sums.ts";
 import type { SqlClient, Store } from "../../src/ports/store.ts";
 import { migrate } from "../../src/store/migrate.ts";
@@ -50,7 +51,7 @@ const INSERT_TRIPS = `insert into trips (trip_key, period, trip_type, pickup_ts,
 function kpiTrips(...keys: string[]): KpiTrip[] {
   return TRIPS.filter(([key]) => keys.includes(key)).map(
     ([, period, type, pickup, duration, miles, fare, tip, total, pay, pax, zone]) => {
-      const pickupMs = Date.parse(`${pickup.replace(" ", "T")}Z`);
+      const pickupMs = fromNaiveIso(pickup.replace(" ", "T"));
       const row: RawTrip = {
         ...BASE_ROW,
         trip_type: type,

@@ -41,7 +41,7 @@ export function batch(
   from = 0,
   trip: RawTrip = row,
 ): DeliveryBatch {
-  const tripOrigin = trip === row ? origin : originOf(trip);
+  const tripOrigin = originOf(trip);
   return {
     topic: topics.events,
     partition,

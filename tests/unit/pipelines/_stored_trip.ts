@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { fromNaiveIso } from "../../../src/domain/events/naive_time.ts";
 import { hourSumsOf } from "../../../src/domain/kpis/hour_sums.ts";
 import type { SqlClient } from "../../../src/ports/store.ts";
 import { addHourSums } from "../../../src/store/kpi_sql.ts";
@@ -19,7 +20,7 @@ export async function storeTripWithSums(tx: SqlClient, key: string, pickup: stri
        1, 10, 132, 138, 'g.parquet')`,
     [key, pickup],
   );
-  const pickupMs = Date.parse(`${pickup.replace(" ", "T")}Z`);
+  const pickupMs = fromNaiveIso(pickup.replace(" ", "T"));
   const trip = row({
     vendor_id: null,
     pickup_ts: pickupMs,
