@@ -40,9 +40,12 @@ import {
   writeIncomplete,
   writeRejects,
 } from "./_assembly_sql.ts";
+import { compileCheck } from "./_compiled_check.ts";
 import { deadLetter, parseMessage } from "./_dead_letter.ts";
 import type { PartialCache } from "./_partial_cache.ts";
 import type { StreamTopics } from "./stream_topics.ts";
+
+const _isTripEvent = compileCheck(tripEventSchema, "event_type");
 
 /** What a round needs: the ports, where partials live, and the assembler's clock settings. */
 export interface RoundContext {
@@ -125,7 +128,7 @@ export async function prepareRound(
     }
     const events: TripEvent[] = [];
     for (const delivery of batch.messages) {
-      const parsed = parseMessage(delivery, tripEventSchema);
+      const parsed = parseMessage(delivery, tripEventSchema, _isTripEvent);
       if (parsed.ok) events.push(parsed.value);
       else dead.push(deadLetter(delivery, parsed.error));
     }

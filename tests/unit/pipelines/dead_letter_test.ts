@@ -1,6 +1,7 @@
 import assert from "node:assert";
 import { tripEventSchema } from "../../../schemas/trip_event.ts";
 import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
+import { compileCheck } from "../../../src/pipelines/_compiled_check.ts";
 import { parseMessage } from "../../../src/pipelines/_dead_letter.ts";
 import type { Delivery } from "../../../src/ports/bus.ts";
 import { originOf, sampleRow } from "../domain/events/_row.ts";
@@ -45,4 +46,20 @@ Deno.test("parseMessage: JSON that breaks the schema names the field", () => {
   const parsed = parseMessage(delivery(encoded(event)), tripEventSchema);
   assert.equal(parsed.ok, false);
   assert.match((parsed as { error: string }).error, /^Cannot validate message: trip_key: /);
+});
+
+Deno.test("parseMessage: with a compiled check, a valid event is the same event, and an invalid one gets zod's error", () => {
+  const check = compileCheck(tripEventSchema, "event_type");
+  const event = tripEvent(row, origin, "payment_processed");
+  assert.deepStrictEqual(parseMessage(delivery(encoded(event)), tripEventSchema, check), {
+    ok: true,
+    value: event,
+  });
+  const bad = { ...event, data: { ...event.data, total_amount: "17.05" } };
+  const parsed = parseMessage(delivery(encoded(bad)), tripEventSchema, check);
+  assert.equal(parsed.ok, false);
+  assert.match(
+    (parsed as { error: string }).error,
+    /^Cannot validate message: data\.total_amount: /,
+  );
 });
