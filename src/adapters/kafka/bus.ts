@@ -9,6 +9,7 @@ import { type Admin, Kafka } from "kafkajs";
 import { ChillFlowError } from "../../errors.ts";
 import type { Bus, OutgoingMessage, SubscribeOptions, Subscription } from "../../ports/bus.ts";
 import { toBusError } from "./_errors.ts";
+import "./_record_decode_fix.ts";
 import "./_request_queue_fix.ts";
 import { waitForLeaders } from "./_leaders.ts";
 import { kafkaLogLevel, quietLogCreator } from "./_log.ts";
