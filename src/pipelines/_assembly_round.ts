@@ -40,12 +40,13 @@ import {
   writeIncomplete,
   writeRejects,
 } from "./_assembly_sql.ts";
-import { compileCheck } from "./_compiled_check.ts";
+import { compileCheck, type CompiledCheck } from "./_compiled_check.ts";
 import { deadLetter, parseMessage } from "./_dead_letter.ts";
 import type { PartialCache } from "./_partial_cache.ts";
 import type { StreamTopics } from "./stream_topics.ts";
 
-const _isTripEvent = compileCheck(tripEventSchema, "event_type");
+// Compiled when the first round is prepared, not when a task merely imports this module.
+let _isTripEvent: Promise<CompiledCheck<TripEvent>> | undefined;
 
 /** What a round needs: the ports, where partials live, and the assembler's clock settings. */
 export interface RoundContext {
@@ -113,6 +114,7 @@ export async function prepareRound(
   batches: readonly DeliveryBatch[],
 ): Promise<PreparedRound> {
   const { bus, topics } = context;
+  const isTripEvent = await (_isTripEvent ??= compileCheck(tripEventSchema, "event_type"));
   const dead: OutgoingMessage[] = [];
   const rejects: TripRejectMessage[] = [];
   const partitions: ParsedPartition[] = [];
@@ -128,7 +130,7 @@ export async function prepareRound(
     }
     const events: TripEvent[] = [];
     for (const delivery of batch.messages) {
-      const parsed = parseMessage(delivery, tripEventSchema, _isTripEvent);
+      const parsed = parseMessage(delivery, tripEventSchema, isTripEvent);
       if (parsed.ok) events.push(parsed.value);
       else dead.push(deadLetter(delivery, parsed.error));
     }

@@ -11,7 +11,6 @@
  *
  * @module
  */
-import { Ajv } from "ajv";
 import { z } from "zod";
 
 /** A type guard compiled from a zod schema: true only for values the schema accepts. */
@@ -27,12 +26,19 @@ export type CompiledCheck<T> = (value: unknown) => value is T;
  * import { z } from "zod";
  * import assert from "node:assert";
  * import { compileCheck } from "./_compiled_check.ts";
- * const isPoint = compileCheck(z.strictObject({ x: z.number(), y: z.number() }));
+ * const isPoint = await compileCheck(z.strictObject({ x: z.number(), y: z.number() }));
  * assert.equal(isPoint({ x: 1, y: 2 }), true);
  * assert.equal(isPoint({ x: 1, y: 2, z: 3 }), false);
  * ```
  */
-export function compileCheck<T>(schema: z.ZodType<T>, discriminator?: string): CompiledCheck<T> {
+export async function compileCheck<T>(
+  schema: z.ZodType<T>,
+  discriminator?: string,
+): Promise<CompiledCheck<T>> {
+  // Loaded here, not at module load: every task imports this module through
+  // mod.ts, and only the assembler checks messages (ajv's import and this
+  // compile took about 150 ms).
+  const { Ajv } = await import("ajv");
   const json: Record<string, unknown> = z.toJSONSchema(schema, { target: "draft-07" });
   if (discriminator !== undefined) {
     Object.assign(json, { type: "object", discriminator: { propertyName: discriminator } });

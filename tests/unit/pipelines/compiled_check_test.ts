@@ -4,7 +4,7 @@ import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
 import { compileCheck } from "../../../src/pipelines/_compiled_check.ts";
 import { originOf, sampleRow } from "../domain/events/_row.ts";
 
-const isTripEvent = compileCheck(tripEventSchema, "event_type");
+const isTripEvent = await compileCheck(tripEventSchema, "event_type");
 const row = sampleRow({ store_and_fwd_flag: "N", vendor_id: null });
 const events = TRIP_EVENT_TYPES.map((type) => tripEvent(row, originOf(row), type));
 
