@@ -37,11 +37,19 @@ Decoder.prototype.readVarLong = function (this: Decoder): Long {
 };
 
 const fromString = Long.fromString;
-const remembered: [string, Long][] = [];
+// Two slots, not a list: the batch filter parses every record's own offset,
+// so most calls miss, and a miss must not allocate.
+let lastText: string | undefined;
+let lastLong: Long | undefined;
+let previousText: string | undefined;
+let previousLong: Long | undefined;
 Long.fromString = function (text: string): Long {
-  for (const [known, long] of remembered) if (known === text) return long;
+  if (text === lastText) return lastLong!;
+  if (text === previousText) return previousLong!;
   const long = fromString.call(Long, text);
-  remembered.unshift([text, long]);
-  remembered.length = Math.min(remembered.length, 2);
+  previousText = lastText;
+  previousLong = lastLong;
+  lastText = text;
+  lastLong = long;
   return long;
 };
