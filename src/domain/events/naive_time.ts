@@ -35,35 +35,69 @@ export function toNaiveIso(ms: number): string {
  * ```
  */
 export function fromNaiveIso(text: string): number {
-  const ms = NAIVE_ISO.test(text) ? _fieldsToMs(text) ?? Date.parse(`${text}Z`) : NaN;
+  const ms = _fieldsToMs(text) ?? (NAIVE_ISO.test(text) ? Date.parse(`${text}Z`) : NaN);
   if (Number.isNaN(ms)) throw new SyntaxError(`Cannot parse "${text}" as a naive ISO time`);
   return ms;
 }
 
-const _DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const _DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const _MS_PER_DAY = 86_400_000;
 
 /**
  * The milliseconds of well-formed text whose fields are all in their common
- * ranges, from the digits (twice as fast as `Date.parse`, which runs for every
- * event); `undefined` leaves the rest (years below 100, every Feb 29, 24:00,
- * invalid days) to `Date.parse`.
+ * ranges, from the digits and the civil calendar's day count (about six times
+ * as fast as the `NAIVE_ISO` test and `Date.UTC` it replaces; the assembler
+ * parses five times per trip); `undefined` leaves the rest (malformed text,
+ * every Feb 29, 24:00, invalid days) to `NAIVE_ISO` and `Date.parse`.
  */
 function _fieldsToMs(text: string): number | undefined {
-  const digit = (i: number) => text.charCodeAt(i) - 48;
-  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const month = digit(5) * 10 + digit(6);
-  const day = digit(8) * 10 + digit(9);
-  const hour = digit(11) * 10 + digit(12);
-  const minute = digit(14) * 10 + digit(15);
-  const second = digit(17) * 10 + digit(18);
+  const length = text.length;
+  if (length !== 19 && length !== 23) return undefined;
   if (
-    year < 100 || month < 1 || month > 12 || day < 1 || day > _DAYS_IN_MONTH[month]! ||
-    (month === 2 && day === 29) || hour > 23 || minute > 59 || second > 59
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 ||
+    (length === 23 && text.charCodeAt(19) !== 46)
   ) {
     return undefined;
   }
-  const milli = text.length === 23 ? digit(20) * 100 + digit(21) * 10 + digit(22) : 0;
-  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+  const year = _digits(text, 0, 4);
+  const month = _digits(text, 5, 2);
+  const day = _digits(text, 8, 2);
+  const hour = _digits(text, 11, 2);
+  const minute = _digits(text, 14, 2);
+  const second = _digits(text, 17, 2);
+  const milli = length === 23 ? _digits(text, 20, 3) : 0;
+  // _digits gives -1 for a non-digit, which every range test below refuses.
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || day > _DAYS_IN_MONTH[month]! ||
+    hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0
+  ) {
+    return undefined;
+  }
+  return _daysFromCivil(year, month, day) * _MS_PER_DAY +
+    ((hour * 60 + minute) * 60 + second) * 1000 + milli;
+}
+
+/** The number of the ASCII digits `text[at, at + count)`, or -1 if one is not a digit. */
+function _digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
+function _daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) +
+    dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /**
