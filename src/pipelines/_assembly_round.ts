@@ -41,7 +41,7 @@ import {
   writeRejects,
 } from "./_assembly_sql.ts";
 import { compileCheck, type CompiledCheck } from "./_compiled_check.ts";
-import { deadLetter, parseMessage } from "./_dead_letter.ts";
+import { deadLetter, parseMessages } from "./_dead_letter.ts";
 import type { PartialCache } from "./_partial_cache.ts";
 import type { StreamTopics } from "./stream_topics.ts";
 
@@ -121,19 +121,17 @@ export async function prepareRound(
   for (const [i, batch] of batches.entries()) {
     if (i > 0) await new Promise((r) => setTimeout(r, 0));
     if (batch.topic === topics.rejects) {
-      for (const delivery of batch.messages) {
-        const parsed = parseMessage(delivery, tripRejectSchema);
+      parseMessages(batch.messages, tripRejectSchema).forEach((parsed, i) => {
         if (parsed.ok) rejects.push(parsed.value);
-        else dead.push(deadLetter(delivery, parsed.error));
-      }
+        else dead.push(deadLetter(batch.messages[i]!, parsed.error));
+      });
       continue;
     }
     const events: TripEvent[] = [];
-    for (const delivery of batch.messages) {
-      const parsed = parseMessage(delivery, tripEventSchema, isTripEvent);
+    parseMessages(batch.messages, tripEventSchema, isTripEvent).forEach((parsed, i) => {
       if (parsed.ok) events.push(parsed.value);
-      else dead.push(deadLetter(delivery, parsed.error));
-    }
+      else dead.push(deadLetter(batch.messages[i]!, parsed.error));
+    });
     const keys = [...new Set(events.map((e) => e.trip_key))];
     partitions.push({ batch, events, keys });
   }

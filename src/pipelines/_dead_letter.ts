@@ -31,13 +31,77 @@ export function parseMessage<T>(
   schema: z.ZodType<T>,
   check?: CompiledCheck<T>,
 ): Parsed<T> {
+  let text: string;
+  try {
+    text = _decoder.decode(delivery.value);
+    if (text.includes("\uFFFD")) text = _strictDecoder.decode(delivery.value);
+  } catch (error) {
+    return _unparsable(error);
+  }
+  return _parseText(text, schema, check);
+}
+
+/**
+ * {@linkcode parseMessage} of every delivery of a batch, in order. When all
+ * their bytes are ASCII (as the producer's events are), the batch is decoded
+ * in one call and each message parsed from its slice of the text: a decode
+ * per message cost about a quarter as much as its `JSON.parse`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import assert from "node:assert";
+ * import { parseMessages } from "./_dead_letter.ts";
+ * const at = { topic: "t", partition: 0, offset: "0", key: null };
+ * const parsed = parseMessages([
+ *   { ...at, value: new TextEncoder().encode('{"n":1}') },
+ *   { ...at, value: new TextEncoder().encode("not json") },
+ * ], z.object({ n: z.number() }));
+ * assert.deepEqual(parsed[0], { ok: true, value: { n: 1 } });
+ * assert.equal(parsed[1]!.ok, false);
+ * ```
+ */
+export function parseMessages<T>(
+  deliveries: readonly Delivery[],
+  schema: z.ZodType<T>,
+  check?: CompiledCheck<T>,
+): Parsed<T>[] {
+  const texts = _asciiTexts(deliveries);
+  if (texts === undefined) return deliveries.map((d) => parseMessage(d, schema, check));
+  return texts.map((text) => _parseText(text, schema, check));
+}
+
+let _joined = new Uint8Array(1 << 20);
+
+/** The values as text, when every byte of them is ASCII (then a byte offset is a char offset). */
+function _asciiTexts(deliveries: readonly Delivery[]): string[] | undefined {
+  let bytes = 0;
+  for (const d of deliveries) bytes += d.value.length;
+  if (_joined.length < bytes) _joined = new Uint8Array(bytes * 2);
+  let at = 0;
+  for (const d of deliveries) {
+    _joined.set(d.value, at);
+    at += d.value.length;
+  }
+  const text = _decoder.decode(_joined.subarray(0, bytes));
+  // Any other byte either ends in U+FFFD or joins others into fewer chars than bytes.
+  if (text.length !== bytes || text.includes("\uFFFD")) return undefined;
+  const texts = new Array<string>(deliveries.length);
+  at = 0;
+  for (let i = 0; i < deliveries.length; i++) {
+    const end = at + deliveries[i]!.value.length;
+    texts[i] = text.slice(at, end);
+    at = end;
+  }
+  return texts;
+}
+
+function _parseText<T>(text: string, schema: z.ZodType<T>, check?: CompiledCheck<T>): Parsed<T> {
   let json: unknown;
   try {
-    let text = _decoder.decode(delivery.value);
-    if (text.includes("\uFFFD")) text = _strictDecoder.decode(delivery.value);
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `Cannot parse message: ${(error as Error).message.slice(0, 200)}` };
+    return _unparsable(error);
   }
   if (check?.(json)) return { ok: true, value: json };
   const result = schema.safeParse(json);
@@ -45,6 +109,10 @@ export function parseMessage<T>(
   const issue = result.error.issues[0]!;
   const where = issue.path.length === 0 ? "message" : issue.path.join(".");
   return { ok: false, error: `Cannot validate message: ${where}: ${issue.message}` };
+}
+
+function _unparsable(error: unknown): Parsed<never> {
+  return { ok: false, error: `Cannot parse message: ${(error as Error).message.slice(0, 200)}` };
 }
 
 /** The dead letter of a delivery, keyed like the original. */

@@ -2,7 +2,7 @@ import assert from "node:assert";
 import { tripEventSchema } from "../../../schemas/trip_event.ts";
 import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
 import { compileCheck } from "../../../src/pipelines/_compiled_check.ts";
-import { parseMessage } from "../../../src/pipelines/_dead_letter.ts";
+import { parseMessage, parseMessages } from "../../../src/pipelines/_dead_letter.ts";
 import type { Delivery } from "../../../src/ports/bus.ts";
 import { originOf, sampleRow } from "../domain/events/_row.ts";
 
@@ -62,4 +62,38 @@ Deno.test("parseMessage: with a compiled check, a valid event is the same event,
     (parsed as { error: string }).error,
     /^Cannot validate message: data\.total_amount: /,
   );
+});
+
+Deno.test("parseMessages: every message of a batch gets what parseMessage gives it alone", async () => {
+  const check = await compileCheck(tripEventSchema, "event_type");
+  const events = (["trip_started", "trip_ended", "payment_processed"] as const).map((type) =>
+    tripEvent(row, origin, type)
+  );
+  const ascii = [
+    ...events.map(encoded),
+    new TextEncoder().encode("1,2"),
+    new Uint8Array(),
+    new TextEncoder().encode('{"v":1}'),
+    encoded({ ...events[1]!, data: { ...events[1]!.data, trip_distance: "2" } }),
+    ...events.map(encoded),
+  ];
+  const notAscii = [
+    Uint8Array.of(0x7b, 0xff, 0x7d),
+    encoded({ ...events[0]!, source_file: "été.parquet" }),
+    encoded({ ...events[0]!, source_file: "\uFFFD.parquet" }),
+  ];
+  // All ASCII (decoded at once), and the same with other bytes (decoded one by one): one
+  // invalid byte alone keeps the text as long as the bytes, so only its U+FFFD tells.
+  const batches: [Uint8Array[], number][] = [
+    [ascii, 6],
+    [[...notAscii, ...ascii], 8],
+    [[...ascii, ...notAscii], 8],
+    [[...ascii, notAscii[0]!], 6],
+  ];
+  for (const [values, valid] of batches) {
+    const batch = values.map(delivery);
+    const parsed = parseMessages(batch, tripEventSchema, check);
+    assert.deepStrictEqual(parsed, batch.map((d) => parseMessage(d, tripEventSchema, check)));
+    assert.equal(parsed.filter((p) => p.ok).length, valid);
+  }
 });
