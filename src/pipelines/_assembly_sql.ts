@@ -12,7 +12,7 @@ import {
 } from "../domain/assembly/trip_assembler.ts";
 import type { CurationVerdicts } from "../domain/curation/curate_batch.ts";
 import { monthIndexOfPeriod } from "../domain/curation/period.ts";
-import { TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
+import { TRIP_KEY_BYTES, writeKeyBytes } from "../domain/curation/trip_key.ts";
 import { toNaiveIso } from "../domain/events/naive_time.ts";
 import { batchFromRows } from "../domain/raw_trip_batch.ts";
 import type { SqlClient } from "../ports/store.ts";
@@ -231,9 +231,13 @@ export async function writeRejects(
 function _verdicts(trips: readonly CompletedTrip[]): CurationVerdicts {
   const keys = new Uint8Array(trips.length * TRIP_KEY_BYTES);
   const periods = new Int32Array(trips.length);
+  let period = "";
+  let monthIndex = 0;
   trips.forEach((trip, i) => {
-    keys.set(Uint8Array.fromHex(trip.trip_key), i * TRIP_KEY_BYTES);
-    periods[i] = monthIndexOfPeriod(trip.period);
+    writeKeyBytes(trip.trip_key, keys, i * TRIP_KEY_BYTES);
+    // A group's trips nearly always share one period.
+    if (trip.period !== period) monthIndex = monthIndexOfPeriod(period = trip.period);
+    periods[i] = monthIndex;
   });
   return {
     length: trips.length,

@@ -20,6 +20,8 @@ export const TRIP_KEY_BYTES = 16;
 const PIPE = 124;
 const LETTER_T = 84;
 const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+/** The value of each lowercase hex digit's char code, -1 for every other code below 128. */
+const _HEX_VALUES = Int8Array.from({ length: 128 }, (_, code) => HEX_CODES.indexOf(code));
 const _decoder = new TextDecoder();
 let _scratch = new Uint8Array(1024);
 
@@ -139,6 +141,36 @@ export function keyHex(digests: Uint8Array, i: number): string {
     h(8), l(8), h(9), l(9), h(10), l(10), h(11), l(11),
     h(12), l(12), h(13), l(13), h(14), l(14), h(15), l(15),
   );
+}
+
+/**
+ * Writes the 16 bytes of a key's hex text to `out[at, at + 16)`: the inverse
+ * of {@linkcode keyHex}, without the new array `Uint8Array.fromHex` makes
+ * (which cost about 300 ns a key).
+ *
+ * @throws {SyntaxError} When `hex` is not 32 lowercase hex digits.
+ * @example
+ * ```ts
+ * import { keyHex, writeKeyBytes } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * const out = new Uint8Array(32);
+ * writeKeyBytes("000102030405060708090a0b0c0d0eff", out, 16);
+ * assert.equal(keyHex(out, 1), "000102030405060708090a0b0c0d0eff");
+ * assert.throws(() => writeKeyBytes("F".repeat(32), out, 0), SyntaxError);
+ * ```
+ */
+export function writeKeyBytes(hex: string, out: Uint8Array, at: number): void {
+  if (hex.length !== 2 * TRIP_KEY_BYTES) _notKey(hex);
+  for (let j = 0; j < TRIP_KEY_BYTES; j++) {
+    const high = _HEX_VALUES[hex.charCodeAt(2 * j)] ?? -1;
+    const low = _HEX_VALUES[hex.charCodeAt(2 * j + 1)] ?? -1;
+    if (high < 0 || low < 0) _notKey(hex);
+    out[at + j] = (high << 4) | low;
+  }
+}
+
+function _notKey(hex: string): never {
+  throw new SyntaxError(`Cannot read "${hex}" as a trip key: expected 32 lowercase hex digits`);
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   keyHex,
   tripKey,
   tripKeyDigests,
+  writeKeyBytes,
 } from "../../../../src/domain/curation/trip_key.ts";
 import { BASE_ROW, row } from "./_rows.ts";
 
@@ -94,5 +95,28 @@ Deno.test("canonicalText() writes numbers exactly as String()", () => {
   for (const value of values) {
     const text = canonicalText(row({ tip_amount: value }));
     assert.equal(text.split("|")[14], value === 0 ? "0" : String(value));
+  }
+});
+
+Deno.test("writeKeyBytes() reads back what keyHex() wrote, and refuses anything else", () => {
+  const digests = new Uint8Array(16 * 64);
+  crypto.getRandomValues(digests);
+  digests.fill(0, 0, 16);
+  digests.fill(255, 16, 32);
+  const out = new Uint8Array(digests.length + 16);
+  for (let i = 0; i < 64; i++) writeKeyBytes(keyHex(digests, i), out, 16 * i + 16);
+  assert.deepStrictEqual(out.subarray(16), digests);
+  for (
+    const text of [
+      "",
+      "0".repeat(31),
+      "0".repeat(33),
+      "A".repeat(32),
+      "g" + "0".repeat(31),
+      "0".repeat(31) + "é",
+      "0".repeat(31) + "/",
+    ]
+  ) {
+    assert.throws(() => writeKeyBytes(text, out, 0), SyntaxError, text);
   }
 });
