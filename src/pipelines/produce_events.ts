@@ -27,6 +27,12 @@ import { rawJson } from "./_trip_lines.ts";
 import { streamTopics } from "./stream_topics.ts";
 import { TripKeyStream } from "./_trip_key_stream.ts";
 
+/**
+ * Chunks handed to the bus and not yet acknowledged, at most: with one, the
+ * bus's workers waited between chunks while the next was handed over.
+ */
+const PUBLISHES_IN_FLIGHT = 2;
+
 /** Options of {@linkcode produceEvents}. */
 export interface ProduceOptions extends ReplayDisorder {
   /** `YYYY-MM`; defaults to the file name's period, else rows take their pickup month. */
@@ -243,21 +249,21 @@ export async function produceEvents(
   let sent = 0;
   let interrupted = false;
   let chunk: OutgoingMessage[] = [];
-  let inFlight: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   const pace = _pacer(options.speed);
   const bytes = new _ChunkBytes(accepted, new TripEventWriter(info.sourceFile, info.tripType));
   const flush = async () => {
     const messages = chunk;
     chunk = [];
-    await inFlight;
+    if (inFlight.length >= PUBLISHES_IN_FLIGHT) await inFlight.shift();
     bytes.next();
     sent += messages.length;
     const publishing = bus.publish(topics.events, messages).then(() =>
       options.progress?.(sent, total)
     );
-    // Awaited at the next flush; until then a failure must not count as unhandled.
+    // Awaited at a later flush; until then a failure must not count as unhandled.
     publishing.catch(() => {});
-    inFlight = publishing;
+    inFlight.push(publishing);
   };
   for (const planned of planner.plan()) {
     if (chunk.length >= chunkMessages || (chunk.length > 0 && pace.due(planned.sendMs))) {
@@ -274,7 +280,7 @@ export async function produceEvents(
     });
   }
   if (!interrupted && chunk.length > 0) await flush();
-  await inFlight;
+  for (const publishing of inFlight) await publishing;
   const seconds = (performance.now() - started) / 1000;
   const publishSeconds = (performance.now() - publishStarted) / 1000;
   return {
@@ -341,7 +347,7 @@ function _pacer(speed: number | undefined): {
 class _ChunkBytes {
   #trips: _AcceptedTrips;
   #writer: TripEventWriter;
-  #buffers = [new Uint8Array(1 << 23), new Uint8Array(1 << 23)];
+  #buffers = Array.from({ length: PUBLISHES_IN_FLIGHT + 1 }, () => new Uint8Array(1 << 23));
   #current = 0;
   #pos = 0;
 
@@ -378,11 +384,11 @@ class _ChunkBytes {
   }
 
   /**
-   * Starts the next chunk in the other buffer. Call it only once the publish
-   * of the chunk before the one just filled has resolved.
+   * Starts the next chunk in the next buffer of the ring. Call it only once
+   * the publish of the chunk that last filled that buffer has resolved.
    */
   next(): void {
-    this.#current ^= 1;
+    this.#current = (this.#current + 1) % this.#buffers.length;
     this.#pos = 0;
   }
 }
