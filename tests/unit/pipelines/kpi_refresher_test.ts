@@ -50,3 +50,34 @@ Deno.test("KpiRefresher: a failed background refresh is thrown by the next reque
   await assert.rejects(refresher.drain(), /connection lost/);
   assert.throws(() => refresher.request(), /connection lost/);
 });
+
+Deno.test("KpiRefresher: the next refresh starts minIntervalMs after the one before it started, and drain does not wait for it", async () => {
+  await using store = await PgliteStore.open({ schema: "kpi_refresher_interval" });
+  const starts: number[] = [];
+  const timed: Store = Object.assign(Object.create(store), {
+    transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      starts.push(performance.now());
+      return store.transaction(fn);
+    },
+  });
+  const refresher = new KpiRefresher(timed, { minIntervalMs: 300 });
+  await addTrip(store, "a", "2024-01-01 05:10:00");
+  refresher.request();
+  await addTrip(store, "b", "2024-01-01 05:20:00");
+  refresher.request();
+  await addTrip(store, "c", "2024-01-01 06:05:00");
+  refresher.request();
+  while (starts.length < 2) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(starts[1]! - starts[0]! >= 300, `${starts[1]! - starts[0]!} ms apart`);
+  assert.deepEqual(await kpis(store), [["2024-01-01 05:00:00", 2], ["2024-01-01 06:00:00", 1]]);
+
+  const patient = new KpiRefresher(timed, { minIntervalMs: 600_000 });
+  await addTrip(store, "d", "2024-01-01 07:05:00");
+  patient.request();
+  await addTrip(store, "e", "2024-01-01 07:15:00");
+  patient.request();
+  const drained = performance.now();
+  await patient.drain();
+  assert.ok(performance.now() - drained < 60_000, "drain waited for the interval");
+  assert.deepEqual((await kpis(store)).at(-1), ["2024-01-01 07:00:00", 2]);
+});
