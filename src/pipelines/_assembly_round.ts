@@ -209,8 +209,7 @@ async function _writeRound(
         if (outcome === "duplicate" || outcome === "done") duplicates++;
       }
     }
-    const completedBy = work.map((w) => w.assembler.takeCompleted());
-    const completed = completedBy.flat();
+    const completed = work.flatMap((w) => w.assembler.takeCompleted());
     const dueOwners = new Map<string, TripAssembler>();
     const dueLists = await Promise.all(
       work.map((w) =>
@@ -231,16 +230,13 @@ async function _writeRound(
     }
     const newlyExpired = work.flatMap((w) => w.assembler.expire());
     await writeCompleted(tx, completed);
-    // Each partition's trips add to its own sums rows, under its lock (a
-    // round may hold two batches of one partition).
-    const byPartition = Map.groupBy(work.keys(), (i) => work[i]!.batch.partition);
-    await addHourSums(
-      tx,
-      [...byPartition].map(([source, items]) => ({
-        source,
-        sums: hourSumsOf(items.flatMap((i) => completedBy[i]!)),
-      })),
-    );
+    // All of the round's trips add to the sums rows of one partition whose lock it
+    // holds, so no other round writes those rows meanwhile: one row per zone-hour
+    // and round, where a row per partition repeated the hours they share.
+    if (work.length > 0) {
+      const source = Math.min(...work.map((w) => w.batch.partition));
+      await addHourSums(tx, [{ source, sums: hourSumsOf(completed) }]);
+    }
     // Every expired trip held: newly expired, and stored ones that got events or
     // were also in the cache (a crash between commit and cache update).
     const expiring = work.flatMap((w) => w.assembler.partials().filter((p) => p.expired));

@@ -84,3 +84,18 @@ Deno.test("a round holding two batches of one partition adds their trips to that
   );
   assert.deepEqual(sums, [{ source: 4, trips: 2 }]);
 });
+
+Deno.test("a round holding batches of several partitions adds all its trips to one sums row per zone-hour, under its lowest partition", async () => {
+  await using w = await world();
+  const { store, context } = w;
+  const other = { ...sampleTrip, fare_amount: sampleTrip.fare_amount! + 1 };
+  const counts = await assembleRound(context, [
+    batch(5, ALL_TYPES),
+    batch(2, ALL_TYPES, 3, other),
+  ]);
+  assert.equal(counts.completed, 2);
+  const sums = await store.query<{ source: number; trips: number }>(
+    "select source, trips::int from kpi_hour_sums",
+  );
+  assert.deepEqual(sums, [{ source: 2, trips: 2 }]);
+});
