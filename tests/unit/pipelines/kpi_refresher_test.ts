@@ -8,6 +8,14 @@ async function addTrip(store: Store, key: string, pickup: string): Promise<void>
   await store.transaction((tx) => storeTripWithSums(tx, key, pickup));
 }
 
+/** Stores three trips (two of one hour, one of the next), requesting a refresh after each. */
+async function addTripsRequestingEach(store: Store, refresher: KpiRefresher): Promise<void> {
+  for (const [key, pickup] of [["a", "05:10"], ["b", "05:20"], ["c", "06:05"]]) {
+    await addTrip(store, key!, `2024-01-01 ${pickup}:00`);
+    refresher.request();
+  }
+}
+
 async function kpis(store: Store): Promise<[string, number][]> {
   const rows = await store.query<{ hour_ts: string; trips: number }>(
     "select hour_ts::text, trips from zone_hourly_kpis order by hour_ts",
@@ -26,12 +34,7 @@ Deno.test("KpiRefresher: requests while a refresh runs fold into one more; drain
     },
   });
   const refresher = new KpiRefresher(counting);
-  await addTrip(store, "a", "2024-01-01 05:10:00");
-  refresher.request();
-  await addTrip(store, "b", "2024-01-01 05:20:00");
-  refresher.request();
-  await addTrip(store, "c", "2024-01-01 06:05:00");
-  refresher.request();
+  await addTripsRequestingEach(store, refresher);
   firstMayRun.resolve();
   await refresher.drain();
   // The first refresh, ONE more for the two requests made while it ran, and drain's own.
@@ -61,12 +64,7 @@ Deno.test("KpiRefresher: the next refresh starts minIntervalMs after the one bef
     },
   });
   const refresher = new KpiRefresher(timed, { minIntervalMs: 300 });
-  await addTrip(store, "a", "2024-01-01 05:10:00");
-  refresher.request();
-  await addTrip(store, "b", "2024-01-01 05:20:00");
-  refresher.request();
-  await addTrip(store, "c", "2024-01-01 06:05:00");
-  refresher.request();
+  await addTripsRequestingEach(store, refresher);
   while (starts.length < 2) await new Promise((r) => setTimeout(r, 20));
   assert.ok(starts[1]! - starts[0]! >= 300, `${starts[1]! - starts[0]!} ms apart`);
   assert.deepEqual(await kpis(store), [["2024-01-01 05:00:00", 2], ["2024-01-01 06:00:00", 1]]);
