@@ -25,6 +25,7 @@ import {
   type TripRejectMessage,
   tripRejectSchema,
 } from "../../schemas/trip_event.ts";
+import type { z } from "zod";
 import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembler.ts";
 import { hourSumsOf } from "../domain/kpis/hour_sums.ts";
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
@@ -121,23 +122,31 @@ export async function prepareRound(
   for (const [i, batch] of batches.entries()) {
     if (i > 0) await new Promise((r) => setTimeout(r, 0));
     if (batch.topic === topics.rejects) {
-      parseMessages(batch.messages, tripRejectSchema).forEach((parsed, i) => {
-        if (parsed.ok) rejects.push(parsed.value);
-        else dead.push(deadLetter(batch.messages[i]!, parsed.error));
-      });
+      for (const reject of _validMessages(batch, dead, tripRejectSchema)) rejects.push(reject);
       continue;
     }
-    const events: TripEvent[] = [];
-    parseMessages(batch.messages, tripEventSchema, isTripEvent).forEach((parsed, i) => {
-      if (parsed.ok) events.push(parsed.value);
-      else dead.push(deadLetter(batch.messages[i]!, parsed.error));
-    });
+    const events = _validMessages(batch, dead, tripEventSchema, isTripEvent);
     const keys = [...new Set(events.map((e) => e.trip_key))];
     partitions.push({ batch, events, keys });
   }
   if (dead.length > 0) await bus.publish(topics.dlq, dead);
   const sources = batches.map(({ topic, partition }) => ({ topic, partition }));
   return { sources, partitions, rejects, deadLetters: dead.length };
+}
+
+/** The messages of `batch` that parse and validate; the others' dead letters go to `dead`. */
+function _validMessages<T>(
+  batch: DeliveryBatch,
+  dead: OutgoingMessage[],
+  schema: z.ZodType<T>,
+  check?: CompiledCheck<T>,
+): T[] {
+  const valid: T[] = [];
+  parseMessages(batch.messages, schema, check).forEach((parsed, i) => {
+    if (parsed.ok) valid.push(parsed.value);
+    else dead.push(deadLetter(batch.messages[i]!, parsed.error));
+  });
+  return valid;
 }
 
 /**
