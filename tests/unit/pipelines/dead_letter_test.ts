@@ -90,6 +90,14 @@ Deno.test("parseMessages: every message of a batch gets what parseMessage gives 
     [[...ascii, ...notAscii], 8],
     [[...ascii, notAscii[0]!], 6],
   ];
+  // Batches of several runs (64 KiB each at most), with other bytes and a 100 KB message amid them.
+  const many = Array.from({ length: 400 }, (_, i) => encoded(events[i % 3]!));
+  const long = new TextEncoder().encode(`"${"x".repeat(100_000)}"`);
+  batches.push(
+    [many, 400],
+    [[...many.slice(0, 200), notAscii[1]!, long, ...many.slice(200)], 401],
+    [[...many.slice(0, 170), notAscii[0]!, ...many.slice(170), notAscii[2]!], 401],
+  );
   for (const [values, valid] of batches) {
     const batch = values.map(delivery);
     const parsed = parseMessages(batch, tripEventSchema, check);
