@@ -48,6 +48,7 @@ import type { StreamTopics } from "./stream_topics.ts";
 
 // Compiled when the first round is prepared, not when a task merely imports this module.
 let _isTripEvent: Promise<CompiledCheck<TripEvent>> | undefined;
+let _isTripReject: Promise<CompiledCheck<TripRejectMessage>> | undefined;
 
 /** What a round needs: the ports, where partials live, and the assembler's clock settings. */
 export interface RoundContext {
@@ -116,13 +117,16 @@ export async function prepareRound(
 ): Promise<PreparedRound> {
   const { bus, topics } = context;
   const isTripEvent = await (_isTripEvent ??= compileCheck(tripEventSchema, "event_type"));
+  const isTripReject = await (_isTripReject ??= compileCheck(tripRejectSchema));
   const dead: OutgoingMessage[] = [];
   const rejects: TripRejectMessage[] = [];
   const partitions: ParsedPartition[] = [];
   for (const [i, batch] of batches.entries()) {
     if (i > 0) await new Promise((r) => setTimeout(r, 0));
     if (batch.topic === topics.rejects) {
-      for (const reject of _validMessages(batch, dead, tripRejectSchema)) rejects.push(reject);
+      for (const reject of _validMessages(batch, dead, tripRejectSchema, isTripReject)) {
+        rejects.push(reject);
+      }
       continue;
     }
     const events = _validMessages(batch, dead, tripEventSchema, isTripEvent);
