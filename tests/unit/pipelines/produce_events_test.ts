@@ -5,7 +5,7 @@ import { eventsToTrip } from "../../../src/domain/events/events_to_trip.ts";
 import { fromNaiveIso } from "../../../src/domain/events/naive_time.ts";
 import { ChillFlowError } from "../../../src/errors.ts";
 import { produceEvents } from "../../../src/pipelines/produce_events.ts";
-import { GREEN_2024_01 } from "../../_support/fixtures.ts";
+import { GREEN_2024_01, YELLOW_SAMPLE } from "../../_support/fixtures.ts";
 import { RecordingBus } from "./_recording_bus.ts";
 
 Deno.test("produceEvents() replays green 2024-01 as events in event-time order, rejects aside", async () => {
@@ -60,6 +60,26 @@ Deno.test("produceEvents() events carry their own trip: each trip's three rebuil
   for (const events of trips.values()) {
     // Throws unless the rebuilt row hashes to the events' trip_key.
     eventsToTrip(events as unknown as Parameters<typeof eventsToTrip>[0]);
+  }
+});
+
+Deno.test("produceEvents() replays a file whose rows are not in pickup order in event-time order, each event with its own trip", async () => {
+  // The yellow sample's rows are in random order, so file order and event-time order differ.
+  const bus = new RecordingBus();
+  const summary = await produceEvents(bus, YELLOW_SAMPLE, { topicPrefix: "p_" });
+  const events = bus.json("p_trip-events").map((e) => tripEventSchema.parse(e));
+  assert.equal(events.length, summary.events);
+  assert.ok(summary.accepted > 4_000);
+  const times = events.map((e) => fromNaiveIso(e.event_ts));
+  for (let i = 1; i < events.length; i++) assert.ok(times[i - 1]! <= times[i]!, `event ${i}`);
+  const trips = new Map<string, Record<string, unknown>>();
+  for (const event of events) {
+    assert.equal(event.event_id, eventId(event.trip_key, event.event_type));
+    trips.set(event.trip_key, { ...trips.get(event.trip_key), [event.event_type]: event });
+  }
+  assert.equal(trips.size, summary.accepted);
+  for (const trip of trips.values()) {
+    eventsToTrip(trip as unknown as Parameters<typeof eventsToTrip>[0]);
   }
 });
 
