@@ -92,14 +92,19 @@ export class KpiRefresher {
 
   /** Waits until `until` (a `performance.now()` time) or until `drain` wakes it. */
   async #pause(until: number): Promise<void> {
-    const ms = until - performance.now();
-    if (ms <= 0 || this.#draining) return;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    const timer = setTimeout(resolve, ms);
-    this.#wake = resolve;
-    await promise;
-    clearTimeout(timer);
-    this.#wake = undefined;
+    // Timers may fire a fraction of a millisecond early by performance.now(), so wait again.
+    for (
+      let ms = until - performance.now();
+      ms > 0 && !this.#draining;
+      ms = until - performance.now()
+    ) {
+      const { promise, resolve } = Promise.withResolvers<void>();
+      const timer = setTimeout(resolve, Math.ceil(ms));
+      this.#wake = resolve;
+      await promise;
+      clearTimeout(timer);
+      this.#wake = undefined;
+    }
   }
 
   #refresh(): Promise<number> {
