@@ -23,6 +23,7 @@ import {
 // Loaded after `onmessage` is set: the client's modules load WebAssembly, and a
 // start message posted while they load must not be missed.
 const platformatic = import("@platformatic/kafka");
+const produceApi = import("./_produce_api.ts");
 
 type Bytes = Uint8Array;
 type Produced = MessageToProduce<Bytes, Bytes, Bytes, Bytes>;
@@ -69,18 +70,21 @@ async function _createProducer(
   options: ResolvedKafkaBusOptions,
 ): Promise<Producer<Bytes, Bytes, Bytes, Bytes>> {
   const { ProduceAcks, Producer } = await platformatic;
-  return new Producer<Bytes, Bytes, Bytes, Bytes>({
-    clientId: options.clientId,
-    bootstrapBrokers: [...options.brokers],
-    // Implies acks=all and one request in flight per connection.
-    idempotent: true,
-    acks: ProduceAcks.ALL,
-    compression: options.compression,
-    retries: _boundedRetries(options.retries),
-    retryDelay: (_client, _operation, attempt) => Math.min(100 * 2 ** attempt, 2000),
-    connectTimeout: options.connectionTimeoutMs,
-    autocreateTopics: false,
-  });
+  const { withOneBufferRequests } = await produceApi;
+  return withOneBufferRequests(
+    new Producer<Bytes, Bytes, Bytes, Bytes>({
+      clientId: options.clientId,
+      bootstrapBrokers: [...options.brokers],
+      // Implies acks=all and one request in flight per connection.
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      compression: options.compression,
+      retries: _boundedRetries(options.retries),
+      retryDelay: (_client, _operation, attempt) => Math.min(100 * 2 ** attempt, 2000),
+      connectTimeout: options.connectionTimeoutMs,
+      autocreateTopics: false,
+    }),
+  );
 }
 
 /**
