@@ -44,6 +44,61 @@ export async function compileCheck<T>(
     Object.assign(json, { type: "object", discriminator: { propertyName: discriminator } });
   }
   // zod's regexes carry no flags; ajv's default "u" flag could read a pattern differently.
-  const ajv = new Ajv({ discriminator: true, unicodeRegExp: false });
+  const ajv = new Ajv({ discriminator: true, unicodeRegExp: false, code: { regExp: patternTest } });
   return ajv.compile<T>(json);
+}
+
+/** What ajv needs of a pattern: a RegExp, or an object that tests text the same way. */
+export interface PatternTest {
+  test(text: string): boolean;
+  /** The RegExp's own text, `/pattern/flags`: ajv keys the patterns it compiles by it. */
+  toString(): string;
+}
+
+const _HEX32_PATTERN = "^[0-9a-f]{32}$";
+
+/**
+ * ajv's `code.regExp`: `new RegExp(pattern, flags)`, except for the pattern
+ * of trip keys and event ids, `^[0-9a-f]{32}$`, which gets
+ * {@linkcode isHex32}. V8 runs that counted class as a loop with a
+ * backtracking step per character: two of them per event cost about 0.5 µs of
+ * the assembler's parse and check of a message (3.7 µs against 3.2, medians of
+ * ten passes over 400,000 real messages). Its `toString` is the RegExp's,
+ * since ajv keys the patterns it compiles by it.
+ *
+ * @example
+ * ```ts
+ * import { patternTest } from "./_compiled_check.ts";
+ * import assert from "node:assert";
+ * const hex32 = patternTest("^[0-9a-f]{32}$", "");
+ * assert.equal(hex32.test("0123456789abcdef0123456789abcdef"), true);
+ * assert.equal(String(hex32), "/^[0-9a-f]{32}$/");
+ * assert.ok(patternTest("^\\d+$", "") instanceof RegExp);
+ * ```
+ */
+export function patternTest(pattern: string, flags: string): PatternTest {
+  if (pattern !== _HEX32_PATTERN || flags !== "") return new RegExp(pattern, flags);
+  return { test: isHex32, toString: () => `/${_HEX32_PATTERN}/` };
+}
+patternTest.code = "patternTest";
+
+const _HEX_CODE = new Uint8Array(65536);
+for (const digit of "0123456789abcdef") _HEX_CODE[digit.charCodeAt(0)] = 1;
+
+/**
+ * Whether `text` is 32 lowercase hex digits: what `/^[0-9a-f]{32}$/` tests.
+ *
+ * @example
+ * ```ts
+ * import { isHex32 } from "./_compiled_check.ts";
+ * import assert from "node:assert";
+ * assert.equal(isHex32("0123456789abcdef0123456789abcdef"), true);
+ * assert.equal(isHex32("0123456789ABCDEF0123456789ABCDEF"), false);
+ * ```
+ */
+export function isHex32(text: string): boolean {
+  if (text.length !== 32) return false;
+  let hex = 1;
+  for (let i = 0; i < 32; i++) hex &= _HEX_CODE[text.charCodeAt(i)]!;
+  return hex === 1;
 }
