@@ -55,6 +55,12 @@ export function withOneBufferRequests<
 /**
  * A Produce v11 API with the client's signature and response parsing, whose
  * request body comes from {@linkcode encodeProduceRequest}.
+ *
+ * @example
+ * ```ts ignore
+ * // `connection` from the client's pool; `messages` with topic and partition.
+ * oneBufferProduceV11(connection, -1, 30_000, messages, { producerId, producerEpoch, sequences }, callback);
+ * ```
  */
 export const oneBufferProduceV11 = Object.assign(
   function produce(
@@ -83,7 +89,7 @@ export const oneBufferProduceV11 = Object.assign(
           ackMode,
           timeout ?? 0,
           messages as BatchMessage[],
-          options as BatchProducer,
+          (options ?? {}) as BatchProducer,
           crc32c,
         );
         const writer = Writer.create().append(body);

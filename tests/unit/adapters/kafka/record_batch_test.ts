@@ -106,14 +106,14 @@ Deno.test("oneBufferProduceV11 sends what the client's API sends, and leaves hea
   }
 });
 
-Deno.test("oneBufferProduceV11 stamps messages without a time with the time of sending, as the client does", () => {
+Deno.test("oneBufferProduceV11 stamps messages without a time with the time of sending, as the client does, also without producer options", () => {
   const { connection, payloads } = capturingConnection();
   const messages = sampleMessages().slice(0, 3).map(({ timestamp: _, ...m }) => ({
     ...m,
     partition: 1,
   }));
   const before = BigInt(Date.now());
-  oneBufferProduceV11(connection, 1, 1_000, messages, {}, () => {});
+  oneBufferProduceV11(connection, 1, 1_000, messages, undefined, () => {});
   const after = BigInt(Date.now());
   const reader = Reader.from(payloads[0]!.buffer);
   reader.skip(1 + 2 + 4 + 1 + 1 + "trip-events".length + 1 + 4);
