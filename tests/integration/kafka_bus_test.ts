@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
+import { kGetApi, Producer } from "@platformatic/kafka";
 import { ChillFlowError } from "../../src/errors.ts";
+import {
+  oneBufferProduceV11,
+  withOneBufferRequests,
+} from "../../src/adapters/kafka/_produce_api.ts";
 import { KafkaBus } from "../../src/adapters/kafka/bus.ts";
 import { javaPartition, KafkaProducer } from "../../src/adapters/kafka/_producer.ts";
 import { type KafkaBusOptions, resolveKafkaBusOptions } from "../../src/adapters/kafka/options.ts";
@@ -252,4 +257,25 @@ Deno.test({
         await sub.stop();
       }
     }),
+});
+
+Deno.test("integration: the producer's client negotiates produce v11 with the broker, so its requests are written in one buffer", async () => {
+  const brokers = (await requireService("kafka")).split(",");
+  const producer = withOneBufferRequests(
+    new Producer<Uint8Array, Uint8Array, Uint8Array, Uint8Array>({
+      clientId: testName("one-buffer"),
+      bootstrapBrokers: brokers,
+    }),
+  );
+  try {
+    const api = await new Promise((resolve, reject) =>
+      producer[kGetApi](
+        "Produce",
+        (error: Error | null, found?: unknown) => error ? reject(error) : resolve(found),
+      )
+    );
+    assert.equal(api, oneBufferProduceV11);
+  } finally {
+    await producer.close();
+  }
 });

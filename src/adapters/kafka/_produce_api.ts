@@ -32,7 +32,9 @@ type ProduceOptions = NonNullable<Parameters<typeof produceV11.createRequest>[3]
  * @example
  * ```ts ignore
  * import { Producer } from "@platformatic/kafka";
- * const producer = withOneBufferRequests(new Producer({ bootstrapBrokers: ["127.0.0.1:19092"] }));
+ * const producer = withOneBufferRequests(
+ *   new Producer({ clientId: "chillflow", bootstrapBrokers: ["127.0.0.1:19092"] }),
+ * );
  * ```
  */
 export function withOneBufferRequests<
