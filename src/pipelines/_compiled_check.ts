@@ -12,6 +12,7 @@
  * @module
  */
 import { z } from "zod";
+import { isKeyHex } from "../domain/curation/trip_key.ts";
 
 /** A type guard compiled from a zod schema: true only for values the schema accepts. */
 export type CompiledCheck<T> = (value: unknown) => value is T;
@@ -24,6 +25,7 @@ export type CompiledCheck<T> = (value: unknown) => value is T;
  * @example
  * ```ts
  * import { z } from "zod";
+import { isKeyHex } from "../domain/curation/trip_key.ts";
  * import assert from "node:assert";
  * import { compileCheck } from "./_compiled_check.ts";
  * const isPoint = await compileCheck(z.strictObject({ x: z.number(), y: z.number() }));
@@ -59,12 +61,12 @@ const _HEX32_PATTERN = "^[0-9a-f]{32}$";
 
 /**
  * ajv's `code.regExp`: `new RegExp(pattern, flags)`, except for the pattern
- * of trip keys and event ids, `^[0-9a-f]{32}$`, which gets
- * {@linkcode isHex32}. V8 runs that counted class as a loop with a
- * backtracking step per character: two of them per event cost about 0.5 µs of
- * the assembler's parse and check of a message (3.7 µs against 3.2, medians of
- * ten passes over 400,000 real messages). Its `toString` is the RegExp's,
- * since ajv keys the patterns it compiles by it.
+ * of trip keys and event ids, `^[0-9a-f]{32}$`, which gets `isKeyHex`: V8
+ * runs that counted class as a loop with a backtracking step per character,
+ * and its two tests per event cost about 0.5 µs of the assembler's parse and
+ * check of a message (3.7 µs against 3.2, medians of ten passes over 400,000
+ * real messages). Its `toString` is the RegExp's, since ajv keys the patterns
+ * it compiles by it.
  *
  * @example
  * ```ts
@@ -78,27 +80,6 @@ const _HEX32_PATTERN = "^[0-9a-f]{32}$";
  */
 export function patternTest(pattern: string, flags: string): PatternTest {
   if (pattern !== _HEX32_PATTERN || flags !== "") return new RegExp(pattern, flags);
-  return { test: isHex32, toString: () => `/${_HEX32_PATTERN}/` };
+  return { test: isKeyHex, toString: () => `/${_HEX32_PATTERN}/` };
 }
 patternTest.code = "patternTest";
-
-const _HEX_CODE = new Uint8Array(65536);
-for (const digit of "0123456789abcdef") _HEX_CODE[digit.charCodeAt(0)] = 1;
-
-/**
- * Whether `text` is 32 lowercase hex digits: what `/^[0-9a-f]{32}$/` tests.
- *
- * @example
- * ```ts
- * import { isHex32 } from "./_compiled_check.ts";
- * import assert from "node:assert";
- * assert.equal(isHex32("0123456789abcdef0123456789abcdef"), true);
- * assert.equal(isHex32("0123456789ABCDEF0123456789ABCDEF"), false);
- * ```
- */
-export function isHex32(text: string): boolean {
-  if (text.length !== 32) return false;
-  let hex = 1;
-  for (let i = 0; i < 32; i++) hex &= _HEX_CODE[text.charCodeAt(i)]!;
-  return hex === 1;
-}

@@ -144,6 +144,28 @@ export function keyHex(digests: Uint8Array, i: number): string {
 }
 
 /**
+ * Whether `text` is a key's hex text, 32 lowercase hex digits: what
+ * `/^[0-9a-f]{32}$/` tests (event ids have the same form), a table lookup
+ * per char, where V8 runs that RegExp's counted class with a backtracking
+ * step per char.
+ *
+ * @example
+ * ```ts
+ * import { isKeyHex } from "./trip_key.ts";
+ * import assert from "node:assert";
+ * assert.equal(isKeyHex("0123456789abcdef0123456789abcdef"), true);
+ * assert.equal(isKeyHex("0123456789ABCDEF0123456789ABCDEF"), false);
+ * ```
+ */
+export function isKeyHex(text: string): boolean {
+  if (text.length !== 2 * TRIP_KEY_BYTES) return false;
+  for (let i = 0; i < 2 * TRIP_KEY_BYTES; i++) {
+    if ((_HEX_VALUES[text.charCodeAt(i)] ?? -1) < 0) return false;
+  }
+  return true;
+}
+
+/**
  * Writes the 16 bytes of a key's hex text to `out[at, at + 16)`: the inverse
  * of {@linkcode keyHex}, without the new array `Uint8Array.fromHex` makes
  * (which cost about 300 ns a key).

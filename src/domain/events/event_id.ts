@@ -10,6 +10,7 @@
  */
 import { TRIP_EVENT_TYPES, type TripEventType } from "../../../schemas/trip_event.ts";
 import { sha256Prefix16 } from "../curation/_sha256.ts";
+import { isKeyHex } from "../curation/trip_key.ts";
 
 const _encoder = new TextEncoder();
 const _hex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
@@ -50,7 +51,7 @@ export const EVENT_ID_MASKS: Readonly<Record<TripEventType, Uint8Array>> = Objec
  * ```
  */
 export function eventId(tripKey: string, eventType: TripEventType): string {
-  if (!/^[0-9a-f]{32}$/.test(tripKey)) {
+  if (!isKeyHex(tripKey)) {
     throw new RangeError(`A trip key is 32 lowercase hex chars, got "${tripKey}"`);
   }
   const mask = EVENT_ID_MASKS[eventType];

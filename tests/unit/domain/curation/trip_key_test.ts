@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { batchFromRows } from "../../../../src/domain/raw_trip_batch.ts";
 import {
   canonicalText,
+  isKeyHex,
   keyHex,
   tripKey,
   tripKeyDigests,
@@ -119,4 +120,38 @@ Deno.test("writeKeyBytes() reads back what keyHex() wrote, and refuses anything 
   ) {
     assert.throws(() => writeKeyBytes(text, out, 0), SyntaxError, text);
   }
+});
+
+Deno.test("isKeyHex() tests what /^[0-9a-f]{32}$/ tests", () => {
+  const hex = "0123456789abcdef0123456789abcdef";
+  const edges = [
+    hex,
+    hex.toUpperCase(),
+    hex.slice(1),
+    hex + "0",
+    hex + "\n",
+    "\n" + hex.slice(1),
+    "",
+    ...["/", ":", "`", "g", "G", " ", "\u00b0", "\u00e9", "\u0130", "\uff10", "\ud83d"].map((c) =>
+      hex.slice(0, 31) + c
+    ),
+    ...["\u0130", "\u0161", "\u0230", "\u1030"].map((c) => c + hex.slice(1)),
+  ];
+  let state = 7;
+  const alphabet = "0123456789abcdefgABF/:`\u00b0\u0130";
+  for (let i = 0; i < 2000; i++) {
+    let text = "";
+    for (let j = 0; j < 32 + (i % 3) - 1; j++) {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      text += alphabet[i % 4 === 0 ? state % alphabet.length : state % 16];
+    }
+    edges.push(text);
+  }
+  const regex = /^[0-9a-f]{32}$/;
+  const matching = edges.filter((text) => regex.test(text)).length;
+  assert.ok(
+    matching > 500 && matching < edges.length - 500,
+    `${matching} of ${edges.length} match`,
+  );
+  for (const text of edges) assert.equal(isKeyHex(text), regex.test(text), JSON.stringify(text));
 });
