@@ -58,17 +58,14 @@ export function encodeProduceRequest(
   producer: BatchProducer,
   crc32c: Crc32c,
 ): Buffer {
-  const topics = _groupByTopicAndPartition(messages);
+  const topics = _batchesByTopic(messages);
   const names = new Map<string, Uint8Array>();
   let size = 1 + 2 + 4 + _uvarintSize(topics.size + 1) + 1;
   for (const [topic, partitions] of topics) {
     const name = Buffer.from(topic, "utf8");
     names.set(topic, name);
     size += _uvarintSize(name.length + 1) + name.length + _uvarintSize(partitions.length + 1) + 1;
-    for (const batch of partitions) {
-      _sizeBatch(batch);
-      size += 4 + _uvarintSize(batch.bytes + 1) + batch.bytes + 1;
-    }
+    for (const batch of partitions) size += 4 + _uvarintSize(batch.bytes + 1) + batch.bytes + 1;
   }
   const out = Buffer.allocUnsafe(size);
   let p = 0;
@@ -94,50 +91,45 @@ export function encodeProduceRequest(
   return out;
 }
 
+/** A partition's records, sized: what the request writes for it. */
 interface _PartitionBatch {
   partition: number;
   messages: BatchMessage[];
-  bytes: number;
-  /** Each record's length without its own length varint, from the size pass. */
+  /** Each record's length without its own length varint. */
   bodies: Int32Array;
+  /** The whole batch's bytes. */
+  bytes: number;
 }
 
-function _groupByTopicAndPartition(
+/** `messages` by topic, then by partition in ascending order, each partition's batch sized. */
+function _batchesByTopic(
   messages: readonly BatchMessage[],
 ): Map<string, _PartitionBatch[]> {
-  const topics = new Map<string, Map<number, _PartitionBatch>>();
+  const topics = new Map<string, Map<number, BatchMessage[]>>();
   for (const message of messages) {
     let partitions = topics.get(message.topic);
     if (partitions === undefined) topics.set(message.topic, partitions = new Map());
-    let batch = partitions.get(message.partition);
-    if (batch === undefined) {
-      partitions.set(
-        message.partition,
-        batch = { partition: message.partition, messages: [], bytes: 0, bodies: _NO_BODIES },
-      );
-    }
-    batch.messages.push(message);
+    const records = partitions.get(message.partition);
+    if (records === undefined) partitions.set(message.partition, [message]);
+    else records.push(message);
   }
-  const sorted = new Map<string, _PartitionBatch[]>();
+  const batches = new Map<string, _PartitionBatch[]>();
   for (const [topic, partitions] of topics) {
-    sorted.set(topic, [...partitions.values()].sort((a, b) => a.partition - b.partition));
+    const sorted = [...partitions].sort(([a], [b]) => a - b);
+    batches.set(topic, sorted.map(([partition, records]) => _sizedBatch(partition, records)));
   }
-  return sorted;
+  return batches;
 }
 
-const _NO_BODIES = new Int32Array(0);
-
-/** Sizes `batch`: its `bodies` and its bytes in all. */
-function _sizeBatch(batch: _PartitionBatch): void {
-  const { messages } = batch;
-  const bodies = batch.bodies = new Int32Array(messages.length);
-  let size = BATCH_HEADER_BYTES;
+function _sizedBatch(partition: number, messages: BatchMessage[]): _PartitionBatch {
+  const bodies = new Int32Array(messages.length);
+  let bytes = BATCH_HEADER_BYTES;
   const first = messages[0]!.timestamp;
   for (let i = 0; i < messages.length; i++) {
     const body = bodies[i] = _recordBodySize(messages[i]!, i, first);
-    size += _varintSize(body) + body;
+    bytes += _varintSize(body) + body;
   }
-  batch.bytes = size;
+  return { partition, messages, bodies, bytes };
 }
 
 function _recordBodySize(message: BatchMessage, offsetDelta: number, first: bigint): number {
@@ -192,12 +184,9 @@ function _timestampDelta(timestamp: bigint, first: bigint): number {
 
 function _writeBytes(out: Buffer, p: number, bytes: Uint8Array | null | undefined): number {
   if (bytes === null || bytes === undefined) return _writeVarint(out, p, -1);
-  const n = bytes.length;
-  p = _writeVarint(out, p, n);
-  // A call to set() costs more than copying a trip key's 32 bytes one by one.
-  if (n > 64) out.set(bytes, p);
-  else for (let i = 0; i < n; i++) out[p + i] = bytes[i]!;
-  return p + n;
+  p = _writeVarint(out, p, bytes.length);
+  out.set(bytes, p);
+  return p + bytes.length;
 }
 
 /** Zigzag: Kafka's signed varints and varlongs, for safe integers. */
