@@ -25,7 +25,6 @@ export type CompiledCheck<T> = (value: unknown) => value is T;
  * @example
  * ```ts
  * import { z } from "zod";
-import { isKeyHex } from "../domain/curation/trip_key.ts";
  * import assert from "node:assert";
  * import { compileCheck } from "./_compiled_check.ts";
  * const isPoint = await compileCheck(z.strictObject({ x: z.number(), y: z.number() }));
