@@ -1,6 +1,7 @@
 /**
- * Why `trip_key` hashes with a plain TypeScript SHA-256: per-row cost of the
- * candidates on one canonical row (~110 bytes).
+ * Why `trip_key` hashes through hash-wasm's reused WebAssembly hasher
+ * (`_sha256.ts`): per-row cost of the candidates on one canonical row
+ * (~110 bytes).
  *
  *   deno bench bench/trip_key_bench.ts
  *
