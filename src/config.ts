@@ -78,7 +78,7 @@ function readEnv(name: string): string | undefined {
  * ```
  */
 export function resolveSettings(flags: ConnectionFlags = {}): ConnectionSettings {
-  const brokers = flags.kafkaBrokers ?? readEnv("KAFKA_BROKERS");
+  const brokers = flags.kafkaBrokers || readEnv("KAFKA_BROKERS");
   const candidate = {
     databaseUrl: flags.databaseUrl || readEnv("DATABASE_URL"),
     kafkaBrokers: brokers ? brokers.split(",").map((b) => b.trim()).filter(Boolean) : undefined,

@@ -54,6 +54,22 @@ Deno.test("resolveSettings() treats empty variables as unset", () => {
   });
 });
 
+Deno.test("resolveSettings() treats empty flags as unset: each falls back to its variable", () => {
+  withEnv({
+    ...NONE,
+    DATABASE_URL: "postgres://db:5432/x",
+    KAFKA_BROKERS: "k1:9092",
+    REDIS_URL: "redis://r:6379",
+    CHILLFLOW_SCHEMA: "from_env",
+  }, () => {
+    const settings = resolveSettings({ databaseUrl: "", kafkaBrokers: "", redisUrl: "", schema: "" });
+    assert.equal(settings.databaseUrl, "postgres://db:5432/x");
+    assert.deepEqual(settings.kafkaBrokers, ["k1:9092"]);
+    assert.equal(settings.redisUrl, "redis://r:6379");
+    assert.equal(settings.schema, "from_env");
+  });
+});
+
 Deno.test("resolveSettings() rejects malformed values without echoing secrets", () => {
   withEnv(NONE, () => {
     assert.throws(
