@@ -62,7 +62,12 @@ Deno.test("resolveSettings() treats empty flags as unset: each falls back to its
     REDIS_URL: "redis://r:6379",
     CHILLFLOW_SCHEMA: "from_env",
   }, () => {
-    const settings = resolveSettings({ databaseUrl: "", kafkaBrokers: "", redisUrl: "", schema: "" });
+    const settings = resolveSettings({
+      databaseUrl: "",
+      kafkaBrokers: "",
+      redisUrl: "",
+      schema: "",
+    });
     assert.equal(settings.databaseUrl, "postgres://db:5432/x");
     assert.deepEqual(settings.kafkaBrokers, ["k1:9092"]);
     assert.equal(settings.redisUrl, "redis://r:6379");
