@@ -120,6 +120,37 @@ export function curateBatch(
   return { length: n, codes, keys, periods, accepted: counts[ACCEPTED]!, rejected };
 }
 
+/**
+ * Whether row `i` passes every curation rule that looks at the row alone:
+ * all but the period (rule 2) and the duplicate (rule 10), which depend on
+ * the load. The synthesizer resamples such rows into any month.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import { passesRowRules } from "./curate_batch.ts";
+ * import assert from "node:assert";
+ * const row = {
+ *   trip_type: "green", vendor_id: 2, pickup_ts: 0, dropoff_ts: 600_000, passenger_count: 1,
+ *   trip_distance: 2, ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 1,
+ *   do_location_id: 2, payment_type: 1, fare_amount: 10, extra: 0, mta_tax: 0.5,
+ *   tip_amount: 0, tolls_amount: 0, improvement_surcharge: 1, total_amount: 11.5,
+ *   congestion_surcharge: 0, airport_fee: null, cbd_congestion_fee: null, ehail_fee: null,
+ *   trip_type_code: 1,
+ * } as const;
+ * const batch = batchFromRows([row, { ...row, passenger_count: 1.5 }], {
+ *   tripType: "green",
+ *   sourceFile: "x",
+ * });
+ * assert.equal(passesRowRules(batch, 0), true);
+ * assert.equal(passesRowRules(batch, 1), false); // a fractional count is no count
+ * ```
+ */
+export function passesRowRules(batch: RawTripBatch, i: number): boolean {
+  const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;
+  return _ruleCode(batch, i, pickups[i]!, dropoffs[i]!, -Infinity, Infinity) === ACCEPTED;
+}
+
 /** Rules 1..9 for row `i`: 0 when all pass, else the first failing rule's number. */
 function _ruleCode(
   batch: RawTripBatch,

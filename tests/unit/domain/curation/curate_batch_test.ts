@@ -1,7 +1,11 @@
 import assert from "node:assert";
 import type { RawTrip } from "../../../../schemas/raw_trip.ts";
 import { batchFromRows } from "../../../../src/domain/raw_trip_batch.ts";
-import { createCurationState, curateBatch } from "../../../../src/domain/curation/curate_batch.ts";
+import {
+  createCurationState,
+  curateBatch,
+  passesRowRules,
+} from "../../../../src/domain/curation/curate_batch.ts";
 import { monthIndexOfPeriod } from "../../../../src/domain/curation/period.ts";
 import { reasonOfCode } from "../../../../src/domain/curation/reasons.ts";
 import { keyHex, tripKey, tripKeyDigests } from "../../../../src/domain/curation/trip_key.ts";
@@ -188,4 +192,24 @@ Deno.test("curateBatch() takes trip keys hashed elsewhere, and refuses keys of a
     () => curateBatch(batch, createCurationState(), keys.subarray(16)),
     /Expected 32 key bytes for 2 rows, got 16/,
   );
+});
+
+Deno.test("passesRowRules() refuses each rule that looks at the row alone, and no other", () => {
+  const passes = (changes: Partial<RawTrip>) =>
+    passesRowRules(batchFromRows([row(changes)], { tripType: "green", sourceFile: "x" }), 0);
+  assert.ok(passes({}));
+  assert.ok(passes({ fare_amount: null, passenger_count: null, trip_distance: 0 }));
+  // Rule 2 (period) and rule 10 (duplicate) depend on the load, not the row.
+  assert.ok(passes({ pickup_ts: Date.UTC(2019, 5, 1), dropoff_ts: Date.UTC(2019, 5, 1, 0, 20) }));
+  assert.ok(!passes({ dropoff_ts: null }));
+  assert.ok(!passes({ dropoff_ts: PICKUP }));
+  assert.ok(!passes({ dropoff_ts: PICKUP + 21_600 * S + 1 }));
+  assert.ok(!passes({ pu_location_id: 266 }));
+  assert.ok(!passes({ do_location_id: 74.5 }));
+  assert.ok(!passes({ total_amount: 1000.01 }));
+  assert.ok(!passes({ fare_amount: -0.01 }));
+  assert.ok(!passes({ trip_distance: 500.01 }));
+  assert.ok(!passes({ trip_distance: 80 }));
+  assert.ok(!passes({ passenger_count: 10 }));
+  assert.ok(!passes({ passenger_count: 1.5 }));
 });
