@@ -5,7 +5,7 @@
  * 1. a synthesized yellow month (default 3,000,000 rows, ~9 M events;
  *    `deno task synth`, under the git-ignored bench/out/stream/);
  * 2. our producer (`produceEvents` over `KafkaBus`, which publishes through
- *    @platformatic/kafka in a worker): read, curate, sort by event time,
+ *    @platformatic/kafka in worker threads): read, curate, sort by event time,
  *    publish; events/s over the whole run;
  * 3. Kafka's own `org.apache.kafka.tools.ProducerPerformance` (the kafka-tools
  *    jar that `deno task services:up` fetched) with the same number of records,

@@ -1,5 +1,6 @@
 /**
- * The assembler's database side: every statement of one batch's transaction.
+ * The assembler's database side: the statements of a round's transaction
+ * (the KPI sums are `addHourSums`, in `src/store/kpi_sql.ts`).
  * List parameters travel as one JSON text, so both Store adapters bind them alike.
  *
  * @module

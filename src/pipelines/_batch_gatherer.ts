@@ -3,10 +3,11 @@
  * one unit of work, and overlaps preparing a unit with writing the one before.
  *
  * A Kafka consumer hands over the batches of one fetch (one per partition)
- * concurrently; the assembler handles them in one transaction, so fixed costs
- * (round trips, the KPI recompute of a zone-hour that every partition touches)
- * are paid once per fetch instead of once per partition. While one round's
- * transaction runs in the database, the next round is parsed here.
+ * concurrently; the assembler handles them in one transaction, so fixed
+ * costs (round trips, locks, the KPI sums row of a zone-hour that every
+ * partition touches) are paid once per fetch instead of once per partition.
+ * While one round's transaction runs in the database, the next round is
+ * parsed here.
  *
  * @module
  */

@@ -62,9 +62,10 @@ const _HEX32_PATTERN = "^[0-9a-f]{32}$";
  * ajv's `code.regExp`: `new RegExp(pattern, flags)`, except for the pattern
  * of trip keys and event ids, `^[0-9a-f]{32}$`, which gets `isKeyHex`: V8
  * runs that counted class as a loop with a backtracking step per character,
- * and its two tests per event cost about 0.5 µs of the assembler's parse and
- * check of a message (3.7 µs against 3.2, medians of ten passes over 400,000
- * real messages). Its `toString` is the RegExp's, since ajv keys the patterns
+ * and its two tests per event cost about 0.9 µs of the assembler's parse and
+ * check of a message (4.08-4.35 µs against 3.18-3.28, medians of ten passes
+ * over 400,000 real messages, two runs). Its `toString` is the RegExp's, since
+ * ajv keys the patterns
  * it compiles by it.
  *
  * @example

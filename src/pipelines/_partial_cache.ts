@@ -9,7 +9,7 @@
  * - `wm`: hash, partition -> latest event time seen (naive epoch ms).
  *
  * Every event of a trip is on one partition, owned by one instance at a time,
- * so no two instances update one trip's hash at once.
+ * so no two instances write one trip's string at once.
  *
  * @module
  */

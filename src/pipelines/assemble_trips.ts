@@ -32,8 +32,11 @@
  *   hash) is written per source file seen, with counts read from the tables
  *   (accepted = its trips; rows read = trips + rejects + incomplete). A member
  *   stopped by a signal neither flushes nor audits.
- * - Dead letters are published before the round's transaction: at least once
- *   (a crash may repeat one), never lost.
+ * - Dead letters are published before the offsets are committed: at least
+ *   once (a crash may repeat one), never lost. Messages that fail to parse or
+ *   validate go before the round's transaction; trips whose events rebuild
+ *   another key, after it (a crash in between replays the round, which finds
+ *   them again: they are never stored).
  *
  * @module
  */

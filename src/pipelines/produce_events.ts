@@ -338,9 +338,10 @@ function _pacer(speed: number | undefined): {
  * The event values of a chunk in one buffer, written in place by a
  * {@linkcode TripEventWriter} with a view each: no event string is built,
  * encoded or measured again by the Kafka client (building and re-encoding
- * strings dominated the producer's profile). Two buffers take turns: a chunk
- * fills one while the previous chunk's publish may still read the other, and
- * a buffer is written again only after the publish that read it resolved (a
+ * strings dominated the producer's profile). `PUBLISHES_IN_FLIGHT + 1`
+ * buffers take turns: a chunk fills one while the publishes of the previous
+ * chunks may still read the others, and a buffer is written again only after
+ * the publish that read it resolved (a
  * fresh 8 MiB buffer per chunk had the kernel zero 3.6 GB of new pages in a
  * 3 M-trip replay).
  */

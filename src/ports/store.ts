@@ -29,7 +29,7 @@ export interface SqlClient {
  *
  * @example Run a query
  * ```ts ignore
- * const store: Store = await openStore({ schema: "chillflow" });
+ * const store: Store = await openStore(resolveSettings()); // DATABASE_URL, CHILLFLOW_SCHEMA, ...
  * const [row] = await store.query<{ n: number }>("select count(*)::int as n from trips");
  * await store.close();
  * ```

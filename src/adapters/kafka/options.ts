@@ -55,9 +55,11 @@ export interface KafkaBusOptions {
    */
   partitionsConsumedConcurrently?: number;
   /**
-   * Retries of a failing request before giving up, with backoff from 200 ms to
-   * 2 s. The producer retries at least twice unless this is 0 (its client
-   * would read 1 as "forever"). @default 5
+   * Retries of a failing request before giving up, with doubling waits: from
+   * 200 ms up to 2 s in the producer, 100 ms up to 2 s in the admin client,
+   * kafkajs's default in the consumer (from 300 ms, up to 30 s). The producer
+   * retries at least twice unless this is 0 (its client would read 1 as
+   * "forever"). @default 5
    */
   retries?: number;
   /** kafkajs log entries (topics, consumer groups) printed to stderr. @default "error" */
