@@ -3,7 +3,7 @@
  *
  * @module
  */
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import type { Cache } from "../../src/ports/cache.ts";
 
 /**
@@ -120,9 +120,14 @@ export function cacheSuite(name: string, open: () => Promise<Cache>): void {
     const cache = await open();
     await cache.close();
     await cache.close();
+    const key = `close:${crypto.randomUUID()}`;
+    await assert.rejects(cache.get([key]));
+    let escaped: Cache;
     {
       await using other = await open();
-      assert.ok(other.kind === "redis" || other.kind === "memory");
+      assert.deepEqual(await other.get([key]), [undefined]);
+      escaped = other;
     }
+    await assert.rejects(escaped.get([key]));
   });
 }

@@ -42,7 +42,7 @@ export class MemoryCache implements Cache {
 
   /** Reads string keys. */
   get(keys: readonly string[]): Promise<(string | undefined)[]> {
-    this.#check();
+    if (this.#closed) return _closed();
     const now = Date.now();
     return Promise.resolve(keys.map((key) => {
       const entry = this.#data.get(key);
@@ -57,7 +57,7 @@ export class MemoryCache implements Cache {
 
   /** Writes string keys. */
   set(entries: readonly (readonly [string, string])[], options: SetOptions = {}): Promise<void> {
-    this.#check();
+    if (this.#closed) return _closed();
     const expiresAt = options.ttlMs === undefined ? Infinity : Date.now() + options.ttlMs;
     for (const [key, value] of entries) this.#data.set(key, { kind: "string", value, expiresAt });
     return Promise.resolve();
@@ -65,7 +65,7 @@ export class MemoryCache implements Cache {
 
   /** Reads whole hashes. */
   hashGetAll(keys: readonly string[]): Promise<Record<string, string>[]> {
-    this.#check();
+    if (this.#closed) return _closed();
     return Promise.resolve(keys.map((key) => {
       const entry = this.#data.get(key);
       return entry?.kind === "hash" ? Object.fromEntries(entry.value) : {};
@@ -74,7 +74,7 @@ export class MemoryCache implements Cache {
 
   /** Merges fields into hashes. */
   hashSet(entries: readonly HashEntry[]): Promise<void> {
-    this.#check();
+    if (this.#closed) return _closed();
     for (const { key, fields } of entries) {
       const hash = this.#hash(key);
       for (const [field, value] of Object.entries(fields)) hash.set(field, value);
@@ -84,14 +84,14 @@ export class MemoryCache implements Cache {
 
   /** Deletes keys of any kind. */
   delete(keys: readonly string[]): Promise<void> {
-    this.#check();
+    if (this.#closed) return _closed();
     for (const key of keys) this.#data.delete(key);
     return Promise.resolve();
   }
 
   /** Adds members, keeping the lower score of an existing member. */
   indexAdd(index: string, members: readonly ScoredMember[]): Promise<void> {
-    this.#check();
+    if (this.#closed) return _closed();
     if (members.length === 0) return Promise.resolve();
     const sorted = this.#index(index);
     for (const { member, score } of members) {
@@ -107,7 +107,7 @@ export class MemoryCache implements Cache {
     maxScore: number,
     options: RangeOptions = {},
   ): Promise<ScoredMember[]> {
-    this.#check();
+    if (this.#closed) return _closed();
     const entry = this.#data.get(index);
     if (entry?.kind !== "index") return Promise.resolve([]);
     const found: ScoredMember[] = [];
@@ -119,7 +119,7 @@ export class MemoryCache implements Cache {
 
   /** Removes members from a sorted index. */
   indexRemove(index: string, members: readonly string[]): Promise<void> {
-    this.#check();
+    if (this.#closed) return _closed();
     const entry = this.#data.get(index);
     if (entry?.kind === "index") {
       for (const member of members) entry.value.delete(member);
@@ -138,10 +138,6 @@ export class MemoryCache implements Cache {
   /** Same as {@linkcode MemoryCache.close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  #check(): void {
-    if (this.#closed) throw new Error("Cannot use the cache: it is closed");
   }
 
   #hash(key: string): Map<string, string> {
@@ -167,4 +163,9 @@ export class MemoryCache implements Cache {
     if (entry.kind === "string" && entry.expiresAt <= Date.now()) return undefined;
     throw new TypeError(`Cannot use key "${key}" as a ${kind}: it holds a ${entry.kind}`);
   }
+}
+
+/** A closed cache refuses calls as the Redis adapter does: with a rejected promise, not a throw. */
+function _closed(): Promise<never> {
+  return Promise.reject(new Error("Cannot use the cache: it is closed"));
 }
