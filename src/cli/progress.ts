@@ -29,8 +29,10 @@ export const SILENT_PROGRESS: Progress = { tick() {}, done() {} };
  *
  * @example
  * ```ts
- * import { startProgress } from "./progress.ts";
+ * import { SILENT_PROGRESS, startProgress } from "./progress.ts";
+ * import assert from "node:assert";
  * const progress = startProgress("rows", 100, { enabled: false });
+ * assert.equal(progress, SILENT_PROGRESS);
  * progress.tick(100);
  * progress.done();
  * ```

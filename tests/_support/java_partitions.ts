@@ -13,8 +13,12 @@
  * @example
  * ```ts
  * import { JAVA_PARTITIONS } from "./java_partitions.ts";
+ * import { partitionFor } from "../../src/adapters/file_bus/partition_for.ts";
  * import assert from "node:assert";
- * assert.deepEqual(JAVA_PARTITIONS[0], ["k0", 5, 1]);
+ * for (const [key, of6, of4] of JAVA_PARTITIONS) {
+ *   assert.equal(partitionFor(key, 6), of6, key);
+ *   assert.equal(partitionFor(key, 4), of4, key);
+ * }
  * ```
  */
 export const JAVA_PARTITIONS: [key: string, of6: number, of4: number][] = [

@@ -15,7 +15,10 @@ const encoder = new TextEncoder();
  * ```ts
  * import { partitionFor } from "./partition_for.ts";
  * import assert from "node:assert";
- * assert.equal(partitionFor("k1", 6), partitionFor("k1", 6));
+ * // As Kafka's Java client places them; "k0" and "k8" hash negative.
+ * assert.equal(partitionFor("k0", 6), 5);
+ * assert.equal(partitionFor("k8", 6), 2);
+ * assert.equal(partitionFor("héllo", 6), 0);
  * ```
  */
 export function partitionFor(key: string, partitions: number): number {

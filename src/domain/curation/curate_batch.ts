@@ -82,10 +82,23 @@ export interface CurationVerdicts {
  * import { createCurationState, curateBatch } from "./curate_batch.ts";
  * import { tripKeyDigests } from "./trip_key.ts";
  * import assert from "node:assert";
- * const batch = batchFromRows([], { tripType: "green", sourceFile: "g.parquet" });
+ * const row = {
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0,
+ *   improvement_surcharge: 1, total_amount: 17.05, congestion_surcharge: 2.75, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
+ * } as const;
+ * const late = { ...row, pickup_ts: Date.UTC(2024, 1, 1), dropoff_ts: Date.UTC(2024, 1, 1, 0, 20) };
+ * const batch = batchFromRows([row, late, row], { tripType: "green", sourceFile: "g.parquet" });
  * const verdicts = curateBatch(batch, createCurationState({ period: "2024-01" }));
- * assert.equal(verdicts.accepted, 0);
- * assert.equal(curateBatch(batch, createCurationState(), tripKeyDigests(batch)).accepted, 0);
+ * assert.equal(verdicts.accepted, 1);
+ * assert.deepEqual(verdicts.rejected.outside_period, 1);
+ * assert.deepEqual(verdicts.rejected.duplicate, 1);
+ * // Keys hashed elsewhere (another thread) give the same verdicts.
+ * const again = curateBatch(batch, createCurationState({ period: "2024-01" }), tripKeyDigests(batch));
+ * assert.deepEqual(again.codes, verdicts.codes);
  * ```
  */
 export function curateBatch(

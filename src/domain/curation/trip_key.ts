@@ -34,10 +34,21 @@ let _scratch = new Uint8Array(1024);
  * import { batchFromRows } from "../raw_trip_batch.ts";
  * import { rowTextCapacity, writeCanonicalText } from "./trip_key.ts";
  * import assert from "node:assert";
- * const batch = batchFromRows([], { tripType: "green", sourceFile: "g.parquet" });
- * assert.equal(batch.length, 0);
- * assert.equal(typeof writeCanonicalText, "function");
- * assert.equal(typeof rowTextCapacity, "function");
+ * const row = {
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0,
+ *   improvement_surcharge: 1, total_amount: 17.05, congestion_surcharge: 2.75, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
+ * } as const;
+ * const batch = batchFromRows([row], { tripType: "green", sourceFile: "g.parquet" });
+ * const buf = new Uint8Array(rowTextCapacity(batch, 0));
+ * const end = writeCanonicalText(batch, 0, buf, 0);
+ * assert.equal(
+ *   new TextDecoder().decode(buf.subarray(0, end)),
+ *   "green|2|2024-01-01T00:57:55|2024-01-01T01:17:43|1|2.58|1|N|236|239|2|12.8|1|0.5|0|0|1|17.05|2.75|\\N|\\N|\\N|1",
+ * );
  * ```
  */
 export function writeCanonicalText(
@@ -97,10 +108,22 @@ export function rowTextCapacity(batch: RawTripBatch, i: number): number {
  * @example
  * ```ts
  * import { batchFromRows } from "../raw_trip_batch.ts";
- * import { tripKeyDigests } from "./trip_key.ts";
+ * import { createHash } from "node:crypto";
+ * import { canonicalText, tripKeyDigests } from "./trip_key.ts";
  * import assert from "node:assert";
- * const batch = batchFromRows([], { tripType: "yellow", sourceFile: "y.parquet" });
- * assert.equal(tripKeyDigests(batch).length, 0);
+ * const row = {
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0,
+ *   improvement_surcharge: 1, total_amount: 17.05, congestion_surcharge: 2.75, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
+ * } as const;
+ * const batch = batchFromRows([row, row], { tripType: "green", sourceFile: "g.parquet" });
+ * const digests = tripKeyDigests(batch);
+ * const sha = createHash("sha256").update(canonicalText(row)).digest().subarray(0, 16);
+ * assert.deepEqual(digests.subarray(0, 16), new Uint8Array(sha));
+ * assert.deepEqual(digests.subarray(16, 32), new Uint8Array(sha));
  * ```
  */
 export function tripKeyDigests(

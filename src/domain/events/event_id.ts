@@ -42,10 +42,14 @@ export const EVENT_ID_MASKS: Readonly<Record<TripEventType, Uint8Array>> = Objec
  *
  * @example
  * ```ts
+ * import { Buffer } from "node:buffer";
+ * import { createHash } from "node:crypto";
  * import { eventId } from "./event_id.ts";
  * import assert from "node:assert";
  * const key = "0123456789abcdef0123456789abcdef";
- * assert.equal(eventId(key, "trip_ended"), eventId(key, "trip_ended"));
+ * const mask = createHash("sha256").update("trip_ended").digest();
+ * const expected = Buffer.from(key, "hex").map((byte, i) => byte ^ mask[i]!);
+ * assert.equal(eventId(key, "trip_ended"), Buffer.from(expected).toString("hex"));
  * assert.notEqual(eventId(key, "trip_ended"), eventId(key, "trip_started"));
  * assert.match(eventId(key, "trip_ended"), /^[0-9a-f]{32}$/);
  * ```
