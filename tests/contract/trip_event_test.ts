@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { deadLetterSchema, tripEventSchema, tripRejectSchema } from "../../schemas/trip_event.ts";
 import { tripToEvents } from "../../src/domain/events/trip_to_events.ts";
 import { originOf, sampleRow } from "../unit/domain/events/_row.ts";

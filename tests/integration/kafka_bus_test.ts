@@ -20,7 +20,7 @@ busSuite(
     // Short sessions keep rebalances in these tests fast.
     return await KafkaBus.open({ brokers, sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 });
   },
-  { sanitize: false },
+  { sanitize: false, prefetches: true },
 );
 
 Deno.test("integration: KafkaBus.open reports an unreachable broker as CF_BUS_UNREACHABLE", async () => {

@@ -40,12 +40,24 @@ Deno.test("integration: PostgresStore rolls back and frees the connection when C
       ),
       /invalid input syntax/,
     );
-    // With max 1, a connection left "idle in transaction" would make this hang.
-    const [row] = await store.query<{ n: number }>(
-      `select count(*)::int as n from pg_stat_activity
-        where pid = pg_backend_pid() and state = 'active'`,
-    );
-    assert.equal(row.n, 1);
+    // With max 1, a connection kept by the failed transaction would make this wait
+    // forever, and one handed back inside it would start no transaction of its own.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("the only connection was not freed")), 5_000);
+    });
+    try {
+      const [row] = await Promise.race([
+        store.query<{ fresh: boolean }>(
+          `select xact_start = query_start as fresh from pg_stat_activity
+            where pid = pg_backend_pid()`,
+        ),
+        deadline,
+      ]);
+      assert.equal(row.fresh, true);
+    } finally {
+      clearTimeout(timer);
+    }
     assert.deepEqual(await store.query("select * from zones"), []);
   } finally {
     await store.exec(`drop schema "${schema}" cascade`);

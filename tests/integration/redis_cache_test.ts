@@ -2,7 +2,7 @@ import { RedisCache } from "../../src/adapters/redis/cache.ts";
 import { ChillFlowError } from "../../src/errors.ts";
 import { cacheSuite } from "../ports/cache_suite.ts";
 import { requireService, testName } from "../_support/services.ts";
-import assert from "node:assert";
+import assert from "node:assert/strict";
 
 cacheSuite("integration: RedisCache", async () => {
   const url = await requireService("redis");

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { RAW_TRIP_FIELDS, type RawTrip } from "../../../schemas/raw_trip.ts";
 import { batchFromRows, NUMERIC_FIELDS, rowOf } from "../../../src/domain/raw_trip_batch.ts";
 

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { MemoryCache } from "../../../src/adapters/memory/cache.ts";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { assembleTrips } from "../../../src/pipelines/assemble_trips.ts";

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { prepareRound, writeRound } from "../../../src/pipelines/_assembly_round.ts";
 import { ALL_TYPES, assembleRound, batch, origin, sampleTrip, world } from "./_round_world.ts";
 

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { BatchGatherer } from "../../../src/pipelines/_batch_gatherer.ts";
 
 /** A gatherer whose rounds are recorded as they are prepared and written. */

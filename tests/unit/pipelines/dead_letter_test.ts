@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { tripEventSchema } from "../../../schemas/trip_event.ts";
 import { tripEvent } from "../../../src/domain/events/trip_to_events.ts";
 import { compileCheck } from "../../../src/pipelines/_compiled_check.ts";

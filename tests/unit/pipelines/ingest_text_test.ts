@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { ingestFile } from "../../../src/pipelines/ingest_month.ts";
+import type { RawTrip } from "../../../schemas/raw_trip.ts";
+import { tripKey } from "../../../src/domain/curation/trip_key.ts";
+import { rowOf } from "../../../src/domain/raw_trip_batch.ts";
+import { readTripBatches } from "../../../src/io/parquet/read_trip_batches.ts";
 import { taxiColumns, writeFixture } from "../../_support/parquet_fixtures.ts";
 
 const FLAGS = ["a\tb", "back\\slash", "new\nline", "carriage\rreturn", "é✓", "\\N", "", "N"];
@@ -39,6 +43,35 @@ Deno.test("ingestFile() copies any text exactly and rejects repeated rows as dup
       "select trip_key as key from trips order by pickup_ts",
     );
     assert.deepEqual(rejected.map((row) => row.key), keys.map((row) => row.key));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ingestFile() stores money rounded to cents and hashes the amount as read", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_ingest_money_" });
+  try {
+    const path = `${dir}/yellow_tripdata_2024-01.parquet`;
+    const totals = [12.345, 0.005, 7.004999, 10, 12.3449];
+    const columns = taxiColumns(totals.length).map((column) =>
+      column.name === "total_amount" ? { ...column, data: totals } : column
+    );
+    await writeFixture(path, columns);
+    await using store = await PgliteStore.open({ schema: "chillflow" });
+    const summary = await ingestFile(store, path);
+    assert.equal(summary.accepted, totals.length);
+    const trips = await store.query<{ total: string; key: string }>(
+      "select total_amount::text as total, trip_key as key from trips order by pickup_ts",
+    );
+    assert.deepEqual(trips.map((row) => row.total), ["12.35", "0.01", "7.00", "10.00", "12.34"]);
+    // The key hashes 12.345 as read, not the 12.35 stored.
+    const rows: RawTrip[] = [];
+    for await (const batch of readTripBatches(path)) {
+      for (let i = 0; i < batch.length; i++) rows.push(rowOf(batch, i));
+    }
+    assert.equal(rows[0]!.total_amount, 12.345);
+    assert.deepEqual(trips.map((row) => row.key), rows.map((row) => tripKey(row)));
+    assert.notEqual(trips[0]!.key, tripKey({ ...rows[0]!, total_amount: 12.35 }));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { FileBus } from "../../../src/adapters/file_bus/bus.ts";
 import { MemoryCache } from "../../../src/adapters/memory/cache.ts";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { ChillFlowError } from "../../../src/errors.ts";
 import { renderVerifyReport, verifySchemas } from "../../../src/pipelines/verify.ts";

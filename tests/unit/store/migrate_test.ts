@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
+import type { SqlClient } from "../../../src/ports/store.ts";
 import { migrate } from "../../../src/store/migrate.ts";
 import { type Migration, MIGRATIONS } from "../../../src/store/migrations.ts";
 import { testName } from "../../_support/services.ts";
@@ -61,8 +62,12 @@ Deno.test("migrate() refuses a schema migrated by a newer ChillFlow", async () =
 });
 
 Deno.test("migrate() rejects an invalid schema name before running any SQL", async () => {
-  await assert.rejects(
-    store.transaction((tx) => migrate(tx, 'x"; drop table zones; --', [M1])),
-    { code: "CF_CONFIG" },
-  );
+  const statements: string[] = [];
+  const recording: SqlClient = {
+    query: (sql) => (statements.push(sql), Promise.resolve([])),
+    exec: (sql) => (statements.push(sql), Promise.resolve()),
+    copyIn: (table) => (statements.push(`copy ${table}`), Promise.resolve(0)),
+  };
+  await assert.rejects(migrate(recording, 'x"; drop table zones; --', [M1]), { code: "CF_CONFIG" });
+  assert.deepEqual(statements, []);
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 // @ts-types="../../../../src/adapters/kafka/_kafkajs_decoder.d.ts"
 import Decoder from "npm:kafkajs@2.2.4/src/protocol/decoder.js";
 // @ts-types="../../../../src/adapters/kafka/_kafkajs_long.d.ts"

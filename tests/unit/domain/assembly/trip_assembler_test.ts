@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import type { TripEvent } from "../../../../schemas/trip_event.ts";
 import { missingTypes, TripAssembler } from "../../../../src/domain/assembly/trip_assembler.ts";
 import { tripToEvents } from "../../../../src/domain/events/trip_to_events.ts";

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { writeNaiveTimestamp, writeNumber } from "../../../../src/domain/curation/ascii_format.ts";
 
 const buf = new Uint8Array(64);

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import type { RawTrip } from "../../../../schemas/raw_trip.ts";
 import { batchFromRows } from "../../../../src/domain/raw_trip_batch.ts";
 import {

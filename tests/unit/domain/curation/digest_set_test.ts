@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { DigestSet } from "../../../../src/domain/curation/digest_set.ts";
 
 Deno.test("DigestSet.add() keeps 200,000 random digests through growth, exactly once each", () => {

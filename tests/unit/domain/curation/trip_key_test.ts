@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { batchFromRows } from "../../../../src/domain/raw_trip_batch.ts";
 import {

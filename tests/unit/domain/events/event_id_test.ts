@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { TRIP_EVENT_TYPES } from "../../../../schemas/trip_event.ts";
 import { eventId } from "../../../../src/domain/events/event_id.ts";

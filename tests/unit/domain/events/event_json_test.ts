@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { createCurationState, curateBatch } from "../../../../src/domain/curation/curate_batch.ts";
 import { keyHex } from "../../../../src/domain/curation/trip_key.ts";
 import {

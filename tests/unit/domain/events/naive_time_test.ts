@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { fromNaiveIso, monthOf, toNaiveIso } from "../../../../src/domain/events/naive_time.ts";
 
 Deno.test("toNaiveIso() and fromNaiveIso() round-trip with and without milliseconds", () => {

@@ -1,4 +1,4 @@
-import assert from "node:assert";
+import assert from "node:assert/strict";
 import { RAW_TRIP_FIELDS } from "../../../../schemas/raw_trip.ts";
 import { tripEventSchema } from "../../../../schemas/trip_event.ts";
 import { eventId } from "../../../../src/domain/events/event_id.ts";
