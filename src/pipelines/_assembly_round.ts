@@ -261,7 +261,10 @@ async function _writeRound(
     const expired = newlyExpired.filter((p) => !stored.has(p.trip_key)).length;
     const live = work.map(_live);
     await Promise.all(work.map((w, i) => _saveLive(partials, w, live[i]!)));
-    return { work, completed: completed.length, expired, duplicates, live };
+    // Only what the round read from the cache (and its due keys) can be there to remove:
+    // most trips of a round start and settle in it, never cached.
+    const held = new Set((await cached).map((partial) => partial.trip_key));
+    return { work, completed: completed.length, expired, duplicates, live, held };
   });
   const { work } = counts;
 
@@ -277,7 +280,9 @@ async function _writeRound(
     )
   );
   if (invalid.length > 0) await bus.publish(topics.dlq, invalid);
-  await Promise.all(work.map((w, i) => _forgetSettled(partials, w, counts.live[i]!)));
+  await Promise.all(
+    work.map((w, i) => _forgetSettled(partials, w, counts.held, counts.live[i]!)),
+  );
 
   let events = 0;
   for (const w of partitions) {
@@ -351,15 +356,19 @@ async function _saveLive(
   await Promise.all([partials.save(p, live), partials.setWatermark(p, w.assembler.maxEventMs)]);
 }
 
-/** Forgets the partition's trips that are settled: completed, expired or already stored. */
+/**
+ * Forgets the partition's cached trips that are settled: completed, expired
+ * or already stored. `held` are the keys the round read from the cache.
+ */
 async function _forgetSettled(
   partials: PartialCache,
   w: PartitionWork,
+  held: ReadonlySet<string>,
   live: readonly PartialTrip[],
 ): Promise<void> {
   const liveKeys = new Set(live.map((partial) => partial.trip_key));
   await partials.remove(
     w.batch.partition,
-    [...w.owned, ...w.due].filter((key) => !liveKeys.has(key)),
+    [...w.owned.filter((key) => held.has(key)), ...w.due].filter((key) => !liveKeys.has(key)),
   );
 }

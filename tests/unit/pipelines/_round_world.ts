@@ -66,6 +66,10 @@ export async function world(store?: Store) {
     schema: "stream",
   });
   const cache = await MemoryCache.open();
+  // Every key the rounds asked the cache to delete.
+  const deleted: string[] = [];
+  const deleteKeys = cache.delete.bind(cache);
+  cache.delete = (keys) => (deleted.push(...keys), deleteKeys(keys));
   const bus = new RecordingBus();
   await bus.ensureTopic(topics.dlq, 1);
   const partials = new PartialCache(cache, "t:");
@@ -83,6 +87,7 @@ export async function world(store?: Store) {
     store,
     partials,
     context,
+    deleted,
     async [Symbol.asyncDispose]() {
       await cache.close();
       if (ownsStore) await store.close();

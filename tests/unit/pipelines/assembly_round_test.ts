@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { prepareRound, writeRound } from "../../../src/pipelines/_assembly_round.ts";
+import { originOf } from "../domain/events/_row.ts";
 import { ALL_TYPES, assembleRound, batch, origin, sampleTrip, world } from "./_round_world.ts";
 
 Deno.test("a round completes a trip whose events one round got from several partitions", async () => {
@@ -26,6 +27,19 @@ Deno.test("a round keeps a trip split over partitions whole in the cache until i
   const counts = await assembleRound(context, [batch(2, ["payment_processed"])]);
   assert.equal(counts.completed, 1);
   assert.deepEqual(await partials.load([origin.tripKey]), []);
+});
+
+Deno.test("a round removes from the cache only the settled trips it read from it", async () => {
+  await using w = await world();
+  const { context, deleted } = w;
+  const other = { ...sampleTrip, tip_amount: 1.5 };
+  // The sample trip starts and settles within one round: it never was in the cache.
+  await assembleRound(context, [batch(0, ALL_TYPES)]);
+  assert.deepEqual(deleted, []);
+  await assembleRound(context, [batch(0, ["trip_started"], 3, other)]);
+  assert.deepEqual(deleted, []);
+  await assembleRound(context, [batch(0, ["trip_ended", "payment_processed"], 4, other)]);
+  assert.deepEqual(deleted, [`t:p:${originOf(other).tripKey}`]);
 });
 
 Deno.test("writeRound() of a member that lost the partition never overwrites what its new owner saved", async () => {
