@@ -13,8 +13,6 @@ import { _copyIn } from "./_copy.ts";
 import { _toConnectError } from "./_errors.ts";
 import { clientOptions, type PostgresStoreOptions } from "./options.ts";
 
-export type { PostgresStoreOptions } from "./options.ts";
-
 /**
  * A {@linkcode Store} on a PostgreSQL server: a connection pool whose every
  * connection has `search_path` bound to the store's schema. `bigint`,

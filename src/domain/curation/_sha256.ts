@@ -24,14 +24,3 @@ export function sha256Prefix16(
   hasher.update(bytes.subarray(start, end));
   out.set(hasher.digest("binary").subarray(0, 16), outAt);
 }
-
-/**
- * The 64 lowercase hex digits of SHA-256(`bytes`). Cheaper than a binary
- * digest when the caller wants text: hash-wasm copies a binary digest into a
- * new `ArrayBuffer` per call, but writes hex through a reused buffer.
- */
-export function sha256Hex(bytes: Uint8Array): string {
-  hasher.init();
-  hasher.update(bytes);
-  return hasher.digest("hex");
-}

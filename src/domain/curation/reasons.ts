@@ -9,7 +9,7 @@ import {
   type ReasonCounts,
 } from "../../../schemas/curation_reason.ts";
 
-export { CURATION_REASONS, type CurationReason, type ReasonCounts };
+export { CURATION_REASONS, type ReasonCounts };
 
 /** The verdict code of an accepted row; reason codes are 1..10 in rule order. */
 export const ACCEPTED = 0;

@@ -99,17 +99,3 @@ function _daysFromCivil(year: number, month: number, day: number): number {
     dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
-
-/**
- * The `YYYY-MM` month of naive epoch milliseconds.
- *
- * @example
- * ```ts
- * import { monthOf } from "./naive_time.ts";
- * import assert from "node:assert";
- * assert.equal(monthOf(Date.UTC(2024, 0, 31, 23)), "2024-01");
- * ```
- */
-export function monthOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
-}

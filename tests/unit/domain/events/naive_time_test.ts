@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fromNaiveIso, monthOf, toNaiveIso } from "../../../../src/domain/events/naive_time.ts";
+import { fromNaiveIso, toNaiveIso } from "../../../../src/domain/events/naive_time.ts";
 
 Deno.test("toNaiveIso() and fromNaiveIso() round-trip with and without milliseconds", () => {
   for (const ms of [Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 29, 23, 59, 59, 999), 0]) {
@@ -27,10 +27,6 @@ Deno.test("fromNaiveIso() rejects zoned or malformed text", () => {
   for (const text of texts) {
     assert.throws(() => fromNaiveIso(text), SyntaxError, text);
   }
-});
-
-Deno.test("monthOf() names the month of a naive time", () => {
-  assert.equal(monthOf(Date.UTC(2023, 11, 31, 23, 59, 59)), "2023-12");
 });
 
 Deno.test("fromNaiveIso() agrees with Date.parse on every field edge and on random times", () => {
