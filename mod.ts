@@ -6,6 +6,9 @@
  * - schemas (`RawTrip`, trip events, curation reasons) as TypeScript types with zod schemas;
  * - ports (`Store`, `Bus`, `Cache`) and `openStore` / `openBus` / `openCache`, which pick a
  *   real adapter (PostgreSQL, Kafka, Redis) or an embedded one (PGlite, file bus, memory);
+ * - the contract's event mapping: `tripToEvents` splits an accepted row into its three
+ *   events, `eventsToTrip` rebuilds the row and proves it by its `trip_key` (for producers
+ *   and consumers of the topics written in other code);
  * - pipelines (`ingestFile`, `aggregateKpis`, `produceEvents`, `assembleTrips`,
  *   `verifySchemas`) that the `tasks/` modules wire to the command line.
  *
@@ -64,6 +67,13 @@ export {
 } from "./src/pipelines/aggregate_kpis.ts";
 export { ensureZones, loadZones } from "./src/pipelines/load_zones.ts";
 export type { ReplayDisorder } from "./src/domain/events/replay_plan.ts";
+export {
+  tripEvent,
+  type TripEvents,
+  type TripOrigin,
+  tripToEvents,
+} from "./src/domain/events/trip_to_events.ts";
+export { type CompleteEvents, eventsToTrip } from "./src/domain/events/events_to_trip.ts";
 export {
   produceEvents,
   type ProduceOptions,

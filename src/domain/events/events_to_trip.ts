@@ -16,8 +16,11 @@ import { fromNaiveIso } from "./naive_time.ts";
 
 /** One event of each type, all of the same trip. */
 export interface CompleteEvents {
+  /** The pickup side of the row. */
   trip_started: TripStartedEvent;
+  /** The dropoff side of the row. */
   trip_ended: TripEndedEvent;
+  /** The payment type and money fields of the row. */
   payment_processed: PaymentProcessedEvent;
 }
 
@@ -28,8 +31,24 @@ export interface CompleteEvents {
  * @throws {TypeError} When the events belong to different trips, or when the
  * rebuilt row's `trip_key` differs from the events' (a tampered or lossy event).
  * @example
- * ```ts ignore
- * const row = eventsToTrip({ trip_started, trip_ended, payment_processed });
+ * ```ts
+ * import { tripKey } from "../curation/trip_key.ts";
+ * import { eventsToTrip } from "./events_to_trip.ts";
+ * import { tripToEvents } from "./trip_to_events.ts";
+ * import assert from "node:assert/strict";
+ * const row = {
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0,
+ *   improvement_surcharge: 1, total_amount: 17.05, congestion_surcharge: 2.75, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
+ * } as const;
+ * const origin = { tripKey: tripKey(row), period: "2024-01", sourceFile: "g.parquet" };
+ * const [trip_started, trip_ended, payment_processed] = tripToEvents(row, origin);
+ * assert.deepEqual(eventsToTrip({ trip_started, trip_ended, payment_processed }), row);
+ * const tampered = { ...payment_processed, data: { ...payment_processed.data, tip_amount: 5 } };
+ * assert.throws(() => eventsToTrip({ trip_started, trip_ended, payment_processed: tampered }));
  * ```
  */
 export function eventsToTrip(events: CompleteEvents): RawTrip {
