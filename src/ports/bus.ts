@@ -75,7 +75,12 @@ export interface SubscribeOptions {
 
 /** A running group membership. */
 export interface Subscription {
-  /** Leaves the group after the batches in flight are handled and committed. */
+  /**
+   * Leaves the group after the batches in flight are handled and committed.
+   * Rejects, like `done`, with the error of a batch that failed (before or
+   * while stopping); that batch and later ones of its partition stay
+   * uncommitted.
+   */
   stop(): Promise<void>;
   /** Settles when the subscription ends: resolves on `stop()`, rejects on a handler error. */
   readonly done: Promise<void>;

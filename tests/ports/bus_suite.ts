@@ -139,6 +139,34 @@ export function busSuite(
     assert.deepEqual(b.all.map(_seq), [3]);
   });
 
+  test("stop() while the batch in flight fails rejects with its error; the batch is delivered again", async (s) => {
+    const { bus: first, topic, group } = await s.seeded(3);
+    const release = Promise.withResolvers<void>();
+    let started = false;
+    const sub = await s.subscribe(first, {
+      group,
+      topics: [topic],
+      handleBatch: async () => {
+        started = true;
+        await release.promise;
+        throw new Error("failed while stopping");
+      },
+    });
+    await s.waitFor(() => started, "the first batch to start");
+    const stopping = sub.stop().then(() => "resolved", (error: Error) => error.message);
+    await s.sleep(100);
+    release.resolve();
+    assert.equal(await stopping, "failed while stopping");
+    await assert.rejects(sub.done, /failed while stopping/);
+    await first.close(); // closes although its subscription failed
+
+    const b = s.collector();
+    await s.subscribe(await s.open(), { group, topics: [topic], handleBatch: b.handle });
+    await s.waitFor(() => b.all.length >= 3, "the failed batch again");
+    await s.settle();
+    assert.deepEqual(b.all.map(_seq), [0, 1, 2]);
+  });
+
   test("with prefetch 2, stop() commits every batch handed over, in order, after its handler", async (s) => {
     const { bus: first, topic, group } = await s.seeded(3);
     const release = Promise.withResolvers<void>();

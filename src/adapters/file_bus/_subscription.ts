@@ -58,7 +58,7 @@ export class FileSubscription implements Subscription {
   stop(): Promise<void> {
     this.#stopping = true;
     this.#wake?.();
-    return this.done.catch(() => {});
+    return this.done;
   }
 
   async #join(): Promise<void> {

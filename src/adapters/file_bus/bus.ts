@@ -140,7 +140,10 @@ export class FileBus implements Bus {
 
   /** Stops every subscription; calling it twice is harmless. */
   close(): Promise<void> {
-    this.#closed ??= Promise.all([...this.#subscriptions].map((s) => s.stop())).then(() => {});
+    // A failed subscription reported its error on `done` and `stop()`: close regardless.
+    this.#closed ??= Promise.allSettled([...this.#subscriptions].map((s) => s.stop())).then(
+      () => {},
+    );
     return this.#closed;
   }
 

@@ -100,13 +100,21 @@ export class KafkaSubscription implements Subscription {
     if (!this.#stopping) {
       this.#stopping = true;
       // No new batches; the ones handed over still commit, which needs a running consumer.
-      this.#consumer.pause(this.#options.topics.map((topic) => ({ topic })));
+      try {
+        this.#consumer.pause(this.#options.topics.map((topic) => ({ topic })));
+      } catch {
+        // The consumer already ended (a crash it did not restart from): nothing to pause.
+      }
+      // Committed batches leave their queue; after a failure nothing commits any more.
       let pending: Promise<void>[];
-      while ((pending = [...this.#queues.values()].flat()).length > 0) {
+      while (
+        this.#failure === undefined && (pending = [...this.#queues.values()].flat()).length > 0
+      ) {
         await Promise.allSettled(pending);
       }
     }
-    return this.#end();
+    await this.#end();
+    return this.done;
   }
 
   async #handle(payload: EachBatchPayload): Promise<void> {

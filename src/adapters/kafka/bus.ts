@@ -138,7 +138,8 @@ export class KafkaBus implements Bus {
   /** Stops every subscription, then disconnects; calling it twice is harmless. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      await Promise.all([...this.#subscriptions].map((s) => s.stop()));
+      // A failed subscription reported its error on `done` and `stop()`: close regardless.
+      await Promise.allSettled([...this.#subscriptions].map((s) => s.stop()));
       await this.#producer?.close();
       await this.#admin.disconnect().catch(() => {});
     })();
