@@ -59,6 +59,7 @@ export const assembleTask: TaskDefinition<AssembleTaskOptions> = {
       ["store", "bus", "cache"],
     ),
   options: optionsSchema,
+  stopsOnSignal: true,
   async run(options, context) {
     const settings = resolveSettings(options);
     await using store = await openStore(settings);

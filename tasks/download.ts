@@ -41,6 +41,7 @@ export const downloadTask: TaskDefinition<DownloadTaskOptions> = {
       .option("--dir <dir>", "target folder", "data")
       .option("--base-url <url>", "folder URL of the files", TLC_BASE_URL),
   options: optionsSchema,
+  stopsOnSignal: true,
   async run(options, context) {
     const started = performance.now();
     let bar: Progress | undefined;

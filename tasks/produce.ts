@@ -63,6 +63,7 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
       ["bus"],
     ),
   options: optionsSchema,
+  stopsOnSignal: true,
   async run(options, context) {
     await using bus = await openBus(resolveSettings(options), {
       compression: options.compression,

@@ -41,6 +41,12 @@ export interface TaskDefinition<O> {
   run(options: O, context: TaskContext): Promise<TaskSummary>;
   /** Renders the summary for people; default is one `key: value` line per entry. */
   render?(summary: TaskSummary): string;
+  /**
+   * The task watches `context.signal` and stops cleanly on the first SIGINT or
+   * SIGTERM; a second one ends it at once. Other tasks end at once on the
+   * first, as a program without signal handlers would. @default false
+   */
+  stopsOnSignal?: boolean;
 }
 
 /** Ports whose connection flags {@linkcode connectionOptions} can add. */
@@ -145,9 +151,19 @@ export async function runTask<O>(
   const command = buildCommand(definition);
   let json = false;
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  const bars: Progress[] = [];
+  const endBars = () => bars.forEach((bar) => bar.done());
+  // A listener replaces Deno's default of ending the process, so a task that does not
+  // watch the signal (or a second signal) must still end it, with the shell's 128 + n.
+  const onSignal = (code: number) => () => {
+    if (definition.stopsOnSignal && !abort.signal.aborted) return abort.abort();
+    endBars();
+    Deno.exit(code);
+  };
+  const onInterrupt = onSignal(130);
+  const onTerminate = onSignal(143);
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  Deno.addSignalListener("SIGTERM", onTerminate);
   try {
     await command.parseAsync(args, { from: "user" });
     const raw = command.opts();
@@ -155,17 +171,24 @@ export async function runTask<O>(
     const parsed = definition.options.safeParse({ ...raw, args: command.args });
     if (!parsed.success) throw new ChillFlowError("CF_USAGE", usageMessage(parsed.error));
     const context: TaskContext = {
-      progress: (label, total) => startProgress(label, total, { enabled: !json }),
+      progress: (label, total) => {
+        const bar = startProgress(label, total, { enabled: !json });
+        bars.push(bar);
+        return bar;
+      },
       log: (line) => json || console.error(line),
       signal: abort.signal,
     };
     const summary = await definition.run(parsed.data, context);
     console.log(json ? JSON.stringify(summary) : (definition.render ?? renderSummary)(summary));
   } catch (error) {
+    // A bar left running keeps a timer, hence the process, alive after the error line.
+    endBars();
     Deno.exitCode = reportError(definition.name, error);
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    endBars();
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    Deno.removeSignalListener("SIGTERM", onTerminate);
   }
 }
 
