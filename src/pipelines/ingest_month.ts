@@ -137,6 +137,23 @@ async function _deleteScope(
   tx: SqlClient,
   scope: { tripType: TripType; period: string | undefined; sourceFile: string },
 ): Promise<void> {
+  // Loads of one month, or of one file, replace each other one at a time: without the
+  // locks, a concurrent load's delete misses the other's uncommitted rows, and the month
+  // ends with both files' trips (or the second load fails on a duplicate key). The month's
+  // lock comes first, so no load waits for it while holding a file's.
+  const prefix = "'chillflow.ingest.' || current_schema() || '.'";
+  const locks = scope.period === undefined
+    ? [`pg_advisory_xact_lock(hashtext(${prefix} || 'file.' || $1::text))`]
+    : [
+      `pg_advisory_xact_lock(hashtext(${prefix} || 'month.' || $2::text || '.' || $3::text))`,
+      `pg_advisory_xact_lock(hashtext(${prefix} || 'file.' || $1::text))`,
+    ];
+  await tx.query(
+    `select ${locks.join(", ")}`,
+    scope.period === undefined
+      ? [scope.sourceFile]
+      : [scope.sourceFile, scope.tripType, scope.period],
+  );
   if (scope.period === undefined) {
     // Rows took their pickup months: the scope is what this file loaded before.
     await tx.query("delete from trips where source_file = $1", [scope.sourceFile]);

@@ -47,6 +47,17 @@ Deno.test("integration: ingestFile() twice leaves exactly the tables of one load
   });
 });
 
+Deno.test("integration: two loads of one file at once leave exactly the tables of one load", async () => {
+  await withStore(async (store) => {
+    const [a, b] = await Promise.all([
+      ingestFile(store, GREEN_JAN.path),
+      ingestFile(store, GREEN_JAN.path),
+    ]);
+    assert.deepEqual([a.accepted, b.accepted], [GREEN_JAN.accepted, GREEN_JAN.accepted]);
+    await assertLoaded(store, GREEN_JAN);
+  });
+});
+
 Deno.test("integration: a load that fails mid-COPY leaves the previous month intact", async () => {
   await withStore(async (store) => {
     await ingestFile(store, GREEN_JAN.path);
