@@ -112,6 +112,10 @@ export function kpiInsertSql(filter: string): string {
   return _kpiFromSumsSql(_tripSumsSql(filter));
 }
 
+/** Serializes the transactions that write `zone_hourly_kpis` in one schema. */
+const KPI_WRITE_LOCK =
+  "select pg_advisory_xact_lock(hashtext('chillflow.kpi_refresh.' || current_schema()))";
+
 /**
  * Replaces every KPI row of one period with rows recomputed from its trips
  * (both trip types). Call inside a transaction.
@@ -127,6 +131,9 @@ export function kpiInsertSql(filter: string): string {
  */
 export async function recomputePeriodKpis(tx: SqlClient, period: string): Promise<number> {
   const day = /^\d{4}-\d{2}$/.test(period) ? `${period}-01` : period;
+  // The lock of every KPI writer: two recomputes, or one and a stream refresh of the
+  // same zone-hours, would otherwise both insert rows the other has not committed yet.
+  await tx.query(KPI_WRITE_LOCK);
   await tx.query("delete from zone_hourly_kpis where period = $1::date", [day]);
   const [row] = await tx.query<{ n: number }>(
     `with written as (${kpiInsertSql("t.period = $1::date")} returning 1)
@@ -270,9 +277,7 @@ export async function refreshStaleHourKpis(
   tx: SqlClient,
   limit = STALE_MARKS_PER_REFRESH,
 ): Promise<number> {
-  await tx.query(
-    "select pg_advisory_xact_lock(hashtext('chillflow.kpi_refresh.' || current_schema()))",
-  );
+  await tx.query(KPI_WRITE_LOCK);
   const marks = await tx.query<{ z: number; h: string }>(
     `delete from kpi_stale_hours
      where stamp in (select stamp from kpi_stale_hours order by stamp limit $1)

@@ -69,6 +69,22 @@ Deno.test("integration: a load that fails mid-COPY leaves the previous month int
   });
 });
 
+Deno.test("integration: two aggregateKpis() of one period at once both succeed with the rows of one", async () => {
+  await withStore(async (store) => {
+    await ingestFile(store, GREEN_JAN.path);
+    const [a, b] = await Promise.all([
+      aggregateKpis(store, { period: "2024-01" }),
+      aggregateKpis(store, { period: "2024-01" }),
+    ]);
+    assert.equal(a.trips, GREEN_JAN.accepted);
+    assert.deepEqual(b, { ...a, seconds: b.seconds });
+    const [row] = await store.query<{ n: number }>(
+      "select count(*)::int as n from zone_hourly_kpis",
+    );
+    assert.equal(row!.n, a.zoneHours);
+  });
+});
+
 Deno.test("integration: aggregateKpis() counts every accepted trip and matches the plain formulas on every zone-hour", async () => {
   await withStore(async (store) => {
     await ingestFile(store, GREEN_JAN.path);
