@@ -13,20 +13,25 @@ import type { Store } from "./ports/store.ts";
 
 /**
  * Opens the store: PostgreSQL when `databaseUrl` is set, else embedded PGlite
- * under `<dataDir>/pglite`. Migrations run on open.
+ * under `<dataDir>/pglite`. Migrations run on open unless `migrate` is false
+ * (a task that only reads other schemas, such as verify).
  *
  * @example
  * ```ts ignore
  * await using store = await openStore(resolveSettings());
  * ```
  */
-export async function openStore(settings: ConnectionSettings): Promise<Store> {
+export async function openStore(
+  settings: ConnectionSettings,
+  options: { migrate?: boolean } = {},
+): Promise<Store> {
+  const { schema } = settings;
   if (settings.databaseUrl) {
     const { PostgresStore } = await import("./adapters/postgres/store.ts");
-    return await PostgresStore.open({ url: settings.databaseUrl, schema: settings.schema });
+    return await PostgresStore.open({ url: settings.databaseUrl, schema, ...options });
   }
   const { PgliteStore } = await import("./adapters/pglite/store.ts");
-  return await PgliteStore.open({ dataDir: `${settings.dataDir}/pglite`, schema: settings.schema });
+  return await PgliteStore.open({ dataDir: `${settings.dataDir}/pglite`, schema, ...options });
 }
 
 /**

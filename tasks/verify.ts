@@ -47,7 +47,10 @@ export const verifyTask: TaskDefinition<VerifyTaskOptions> = {
     ),
   options: optionsSchema,
   async run(options, context) {
-    await using store = await openStore(resolveSettings({ ...options, schema: options.left }));
+    // Only reads: neither schema is created or migrated by a check.
+    await using store = await openStore(resolveSettings({ ...options, schema: options.left }), {
+      migrate: false,
+    });
     const report = await verifySchemas(store, options);
     if (!report.equal) {
       context.log(renderVerifyReport(report));

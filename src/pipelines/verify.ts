@@ -63,7 +63,8 @@ const TABLES: readonly { table: string; columns: string }[] = [
 /**
  * Compares two schemas of one database.
  *
- * @throws {ChillFlowError} `CF_CONFIG` when a schema name is invalid or does not exist.
+ * @throws {ChillFlowError} `CF_CONFIG` when a schema name is invalid, or a schema does not
+ * exist or lacks a compared table.
  * @example
  * ```ts ignore
  * const report = await verifySchemas(store, { left: "batch", right: "stream" });
@@ -74,12 +75,20 @@ export async function verifySchemas(sql: SqlClient, options: VerifyOptions): Pro
   const left = quoteIdentifier(validateSchemaName(options.left));
   const right = quoteIdentifier(validateSchemaName(options.right));
   for (const name of [options.left, options.right]) {
-    const [found] = await sql.query<{ n: number }>(
-      "select count(*)::int as n from pg_namespace where nspname = $1",
+    const [found] = await sql.query<{ schema: boolean; tables: string[] }>(
+      `select exists(select from pg_namespace where nspname = $1) as schema,
+         array(select tablename::text from pg_tables where schemaname = $1) as tables`,
       [name],
     );
-    if (found!.n === 0) {
+    if (!found!.schema) {
       throw new ChillFlowError("CF_CONFIG", `Cannot verify schema "${name}": it does not exist`);
+    }
+    const missing = TABLES.map((t) => t.table).filter((table) => !found!.tables.includes(table));
+    if (missing.length > 0) {
+      throw new ChillFlowError(
+        "CF_CONFIG",
+        `Cannot verify schema "${name}": it has no ChillFlow table ${missing.join(", ")}`,
+      );
     }
   }
   const limit = options.limit ?? 5;

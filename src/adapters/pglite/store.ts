@@ -23,6 +23,8 @@ export interface PgliteStoreOptions {
   dataDir?: string;
   /** Schema every unqualified name resolves to; created and migrated on open. */
   schema: string;
+  /** Create and migrate the schema on open; `false` leaves the database as it is. @default true */
+  migrate?: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export class PgliteStore implements Store {
     }
     const store = new PgliteStore(db, schema);
     try {
-      await store.transaction((tx) => migrate(tx, schema));
+      if (options.migrate ?? true) await store.transaction((tx) => migrate(tx, schema));
     } catch (error) {
       await store.close();
       throw error;

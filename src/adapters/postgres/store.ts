@@ -68,7 +68,8 @@ export class PostgresStore implements Store {
     }
     const store = new PostgresStore(sql, options.url, schema);
     try {
-      await store.transaction((tx) => migrate(tx, schema));
+      if (options.migrate ?? true) await store.transaction((tx) => migrate(tx, schema));
+      else await store.query("select 1"); // connects, so an unreachable server fails here
     } catch (error) {
       await store.close();
       throw error;

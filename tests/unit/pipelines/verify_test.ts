@@ -56,3 +56,32 @@ Deno.test("verifySchemas() refuses a schema that does not exist", async () => {
   await left.close();
   await right.close();
 });
+
+Deno.test("verifySchemas() refuses a schema without ChillFlow tables", async () => {
+  const { left, right } = await twoSchemas();
+  await left.exec("create schema plain");
+  await assert.rejects(
+    () => verifySchemas(left, { left: "vleft", right: "plain" }),
+    (e: unknown) =>
+      e instanceof ChillFlowError &&
+      /"plain": it has no ChillFlow table trips, rejected_trips, zone_hourly_kpis/.test(e.message),
+  );
+  await left.close();
+  await right.close();
+});
+
+Deno.test("a store opened without migrations leaves a missing schema missing, so verify can refuse it", async () => {
+  const dataDir = `memory://verify_${crypto.randomUUID()}`;
+  const right = await PgliteStore.open({ dataDir, schema: "vright" });
+  const reader = await PgliteStore.open({ dataDir, schema: "typo", migrate: false });
+  await assert.rejects(
+    () => verifySchemas(reader, { left: "typo", right: "vright" }),
+    (e: unknown) => e instanceof ChillFlowError && /"typo": it does not exist/.test(e.message),
+  );
+  const [found] = await right.query<{ n: number }>(
+    "select count(*)::int as n from pg_namespace where nspname = 'typo'",
+  );
+  assert.equal(found!.n, 0);
+  await reader.close();
+  await right.close();
+});
