@@ -19,3 +19,45 @@ Deno.test("integration: RedisCache.open() reports an unreachable server without 
   assert.ok(!error.message.includes("s3cret"), error.message);
   assert.match(error.message, /Cannot connect to Redis at "redis:\/\/user:\*\*\*@127.0.0.1:1"/);
 });
+
+Deno.test({
+  name: "integration: RedisCache reports a connection lost mid-run as CF_CACHE_UNREACHABLE",
+  // ioredis keeps reconnect timers until its retry strategy gives up.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const target = new URL(await requireService("redis"));
+    // A relay in front of Redis that can be cut, as a network or a server restart would.
+    const relay = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const open: Deno.Conn[] = [];
+    (async () => {
+      for await (const client of relay) {
+        const server = await Deno.connect({
+          hostname: target.hostname,
+          port: Number(target.port || 6379),
+        });
+        open.push(client, server);
+        client.readable.pipeTo(server.writable).catch(() => {});
+        server.readable.pipeTo(client.writable).catch(() => {});
+      }
+    })().catch(() => {});
+    const { port } = relay.addr as Deno.NetAddr;
+    const cache = await RedisCache.open({ url: `redis://127.0.0.1:${port}` });
+    try {
+      assert.deepEqual(await cache.get([testName("lost")]), [undefined]);
+      relay.close();
+      for (const conn of open) {
+        try {
+          conn.close();
+        } catch { /* already closed by its pipe */ }
+      }
+      await assert.rejects(cache.get([testName("lost")]), (e: unknown) => {
+        assert.ok(e instanceof ChillFlowError, String(e));
+        assert.equal(e.code, "CF_CACHE_UNREACHABLE");
+        return true;
+      });
+    } finally {
+      await cache.close();
+    }
+  },
+});

@@ -39,11 +39,13 @@ export class RedisCache implements Cache {
   readonly kind = "redis" as const;
   #client: Redis;
   #prefix: string;
+  #url: string;
   #closed = false;
 
-  private constructor(client: Redis, prefix: string) {
+  private constructor(client: Redis, prefix: string, url: string) {
     this.#client = client;
     this.#prefix = prefix;
+    this.#url = url;
   }
 
   /**
@@ -78,13 +80,13 @@ export class RedisCache implements Cache {
         { cause, retryable: true },
       );
     }
-    return new RedisCache(client, options.prefix ?? "");
+    return new RedisCache(client, options.prefix ?? "", options.url);
   }
 
   /** Reads string keys. */
   async get(keys: readonly string[]): Promise<(string | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await this.#client.mget(keys.map((key) => this.#prefix + key));
+    const values = await this.#call(() => this.#client.mget(keys.map((key) => this.#prefix + key)));
     return values.map((value) => value ?? undefined);
   }
 
@@ -106,7 +108,7 @@ export class RedisCache implements Cache {
       const ttl = Math.max(1, Math.ceil(options.ttlMs));
       for (const [key, value] of entries) pipeline.set(this.#prefix + key, value, "PX", ttl);
     }
-    _check(await pipeline.exec());
+    await this.#exec(pipeline);
   }
 
   /** Reads whole hashes. */
@@ -114,7 +116,7 @@ export class RedisCache implements Cache {
     if (keys.length === 0) return [];
     const pipeline = this.#client.pipeline();
     for (const key of keys) pipeline.hgetall(this.#prefix + key);
-    return _check(await pipeline.exec()) as Record<string, string>[];
+    return await this.#exec(pipeline) as Record<string, string>[];
   }
 
   /** Merges fields into hashes. */
@@ -126,7 +128,7 @@ export class RedisCache implements Cache {
       pipeline.hset(this.#prefix + key, fields);
       queued++;
     }
-    if (queued > 0) _check(await pipeline.exec());
+    if (queued > 0) await this.#exec(pipeline);
   }
 
   /** Deletes keys of any kind. */
@@ -137,7 +139,7 @@ export class RedisCache implements Cache {
     for (let i = 0; i < keys.length; i += 1_000) {
       pipeline.unlink(...keys.slice(i, i + 1_000).map((key) => this.#prefix + key));
     }
-    _check(await pipeline.exec());
+    await this.#exec(pipeline);
   }
 
   /** Adds members, keeping the lower score of an existing member (`ZADD LT`). */
@@ -149,7 +151,7 @@ export class RedisCache implements Cache {
       for (const { member, score } of members.slice(i, i + 1_000)) args.push(score, member);
       pipeline.zadd(this.#prefix + index, "LT", ...args);
     }
-    _check(await pipeline.exec());
+    await this.#exec(pipeline);
   }
 
   /** Members scored at most `maxScore`, lowest first. */
@@ -160,15 +162,19 @@ export class RedisCache implements Cache {
   ): Promise<ScoredMember[]> {
     const max = maxScore === Infinity ? "+inf" : String(maxScore);
     const flat = options.limit === undefined
-      ? await this.#client.zrangebyscore(this.#prefix + index, "-inf", max, "WITHSCORES")
-      : await this.#client.zrangebyscore(
-        this.#prefix + index,
-        "-inf",
-        max,
-        "WITHSCORES",
-        "LIMIT",
-        0,
-        options.limit,
+      ? await this.#call(() =>
+        this.#client.zrangebyscore(this.#prefix + index, "-inf", max, "WITHSCORES")
+      )
+      : await this.#call(() =>
+        this.#client.zrangebyscore(
+          this.#prefix + index,
+          "-inf",
+          max,
+          "WITHSCORES",
+          "LIMIT",
+          0,
+          options.limit!,
+        )
       );
     const members: ScoredMember[] = [];
     for (let i = 0; i < flat.length; i += 2) {
@@ -184,7 +190,7 @@ export class RedisCache implements Cache {
     for (let i = 0; i < members.length; i += 1_000) {
       pipeline.zrem(this.#prefix + index, ...members.slice(i, i + 1_000));
     }
-    _check(await pipeline.exec());
+    await this.#exec(pipeline);
   }
 
   /** Disconnects; calling it twice is harmless. */
@@ -202,13 +208,52 @@ export class RedisCache implements Cache {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+
+  /** Runs a pipeline; its first error is thrown. */
+  async #exec(pipeline: ReturnType<Redis["pipeline"]>): Promise<unknown[]> {
+    return _check(await this.#call(() => pipeline.exec()), (error) => this.#lost(error));
+  }
+
+  /** Runs a call, reporting a lost connection as `CF_CACHE_UNREACHABLE`. */
+  async #call<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw this.#lost(error);
+    }
+  }
+
+  /** The error to throw for `error`: a lost connection becomes `CF_CACHE_UNREACHABLE`. */
+  #lost(error: unknown): unknown {
+    if (!_isConnectionLoss(error)) return error;
+    return new ChillFlowError(
+      "CF_CACHE_UNREACHABLE",
+      `Lost the connection to Redis at "${redact(this.#url)}": ${
+        redact((error as Error).message)
+      }; start it with "deno task services:up"`,
+      { cause: error, retryable: true },
+    );
+  }
 }
 
-/** Throws the first error of a pipeline and returns the replies. */
-function _check(results: [Error | null, unknown][] | null): unknown[] {
-  if (results === null) throw new Error("Cannot run the Redis pipeline: the connection closed");
+/** ioredis's errors for a connection that closed or could not be restored in time. */
+function _isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === "MaxRetriesPerRequestError" || error.message === "Connection is closed." ||
+    error.message === _PIPELINE_CLOSED ||
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(String((error as { code?: unknown }).code));
+}
+
+const _PIPELINE_CLOSED = "Cannot run the Redis pipeline: the connection closed";
+
+/** Throws the first error of a pipeline (as `mapped` makes it) and returns the replies. */
+function _check(
+  results: [Error | null, unknown][] | null,
+  mapped: (error: unknown) => unknown,
+): unknown[] {
+  if (results === null) throw mapped(new Error(_PIPELINE_CLOSED));
   return results.map(([error, reply]) => {
-    if (error !== null) throw error;
+    if (error !== null) throw mapped(error);
     return reply;
   });
 }
