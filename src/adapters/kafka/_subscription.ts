@@ -46,6 +46,9 @@ export class KafkaSubscription implements Subscription {
     this.done = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
+    // Observed here too: a member that fails while joining rejects `done` before the
+    // caller, still waiting in start(), could attach a handler (an uncaught rejection).
+    this.done.catch(() => {});
   }
 
   /**
@@ -165,7 +168,9 @@ export class KafkaSubscription implements Subscription {
     try {
       await this.#consumer.commitOffsets([{ topic, partition, offset }]);
     } catch (error) {
-      if (this.#assigned(topic, partition)) throw error;
+      if (this.#assigned(topic, partition)) {
+        throw toBusError(error, this.#bus.brokers, `committing offsets of ${topic}/${partition}`);
+      }
     }
   }
 
