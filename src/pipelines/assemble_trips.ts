@@ -27,7 +27,8 @@
  *   it (kept in the cache) minus the lateness; a partial trip expires when its
  *   first event is `timeoutMs` behind that. An expired trip that later gets its
  *   missing events completes and leaves `incomplete_trips`.
- * - `untilIdle` treats idleness as the end of the input: every partial trip
+ * - `untilIdle` treats idleness (no batch for `idleMs` while the bus still
+ *   answers fetches: an unreachable bus is not idle) as the end of the input: every partial trip
  *   still held is expired, then one `load_audit` row (path `stream`, no file
  *   hash) is written per source file seen, with counts read from the tables
  *   (accepted = its trips; rows read = trips + rejects + incomplete). A member
@@ -119,6 +120,8 @@ export interface AssemblePorts {
 }
 
 const EXPIRE_PER_ROUND = 10_000;
+/** How recently the bus must have answered a fetch for a quiet topic to count as idle. */
+const POLL_FRESH_MS = 5_000;
 
 /**
  * Runs an assembler until idle (with `untilIdle`) or until `signal` aborts.
@@ -181,6 +184,7 @@ export async function assembleTrips(
   kpis.request();
   let inFlight = 0;
   let lastActivity = performance.now();
+  let lastPoll = -Infinity;
   const rounds = new BatchGatherer<DeliveryBatch, PreparedRound>({
     prepare: (batches) => prepareRound(context, batches),
     async write(round) {
@@ -208,6 +212,9 @@ export async function assembleTrips(
     fromBeginning: true,
     // Parse the next fetch while this one's transaction runs (rounds are safe to overlap: writeRound).
     prefetch: 2,
+    onPoll() {
+      lastPoll = performance.now();
+    },
     handleBatch(batch) {
       inFlight++;
       return rounds.add(batch).finally(() => {
@@ -221,7 +228,13 @@ export async function assembleTrips(
   summary.stoppedBy = await _waitForStop(
     subscription.done,
     options,
-    () => inFlight === 0 && performance.now() - lastActivity >= (options.idleMs ?? 10_000),
+    () => {
+      const now = performance.now();
+      // Idle means the bus answers with nothing: a bus that stopped answering is an
+      // outage, and ending then would expire every partial trip as if input had ended.
+      return inFlight === 0 && now - lastActivity >= (options.idleMs ?? 10_000) &&
+        now - lastPoll <= POLL_FRESH_MS;
+    },
   );
   await subscription.stop();
   await kpis.drain();

@@ -71,6 +71,12 @@ export interface SubscribeOptions {
    * @default 1
    */
   prefetch?: number;
+  /**
+   * Told after every fetch (or poll) the bus answered, with or without
+   * messages. A member cut off from its bus stops hearing it, which tells an
+   * empty topic from an unreachable one.
+   */
+  onPoll?(): void;
 }
 
 /** A running group membership. */

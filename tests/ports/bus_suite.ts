@@ -237,6 +237,19 @@ export function busSuite(
     assert.deepEqual(b.all.map(_seq), [0, 1, 2, 3, 4, 5]);
   });
 
+  test("onPoll hears every fetch the bus answers, also those that bring nothing", async (s) => {
+    const bus = await s.open();
+    const topic = await s.topic(bus, 2);
+    let polls = 0;
+    await s.subscribe(bus, {
+      group: testName("g"),
+      topics: [topic],
+      handleBatch: () => Promise.resolve(),
+      onPoll: () => void polls++,
+    });
+    await s.waitFor(() => polls >= 3, "three polls of an empty topic");
+  });
+
   test("a new group with fromBeginning: false starts at the end", async (s) => {
     const bus = await s.open();
     const topic = await s.topic(bus, 2);

@@ -103,6 +103,7 @@ export class FileSubscription implements Subscription {
           if (this.#stopping) break;
           handled += await this.#consume(topic, partition);
         }
+        this.#options.onPoll?.();
         if (handled === 0) await this.#idle();
       }
     } finally {

@@ -67,6 +67,7 @@ export class KafkaSubscription implements Subscription {
         hasJoined = true;
         if (!fromEnd) resolve();
       });
+      this.#consumer.on(FETCH, () => this.#options.onPoll?.());
       const stopWatching = this.#consumer.on(FETCH, () => {
         if (!hasJoined) return;
         stopWatching();

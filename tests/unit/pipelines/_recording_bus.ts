@@ -41,6 +41,8 @@ export class RecordingBus implements Bus {
   readonly committed = new Map<string, number>();
   /** Messages per delivered batch. */
   batchSize = 500;
+  /** While false, members neither deliver nor poll, as when the bus cannot be reached. */
+  reachable = true;
   /** Hand each pass's batches (one per partition) over together, as a Kafka fetch does. */
   concurrent = false;
 
@@ -52,6 +54,10 @@ export class RecordingBus implements Bus {
     let stopping = false;
     const done = (async () => {
       while (!stopping) {
+        if (!this.reachable) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
         let delivered = false;
         const handling: Promise<void>[] = [];
         for (const topic of options.topics) {
@@ -82,6 +88,7 @@ export class RecordingBus implements Bus {
           }
         }
         await Promise.all(handling);
+        options.onPoll?.();
         if (!delivered) await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();

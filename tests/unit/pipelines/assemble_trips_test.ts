@@ -63,3 +63,19 @@ Deno.test("assembleTrips() recomputes the KPIs a member that died after its comm
     [{ zone_id: 132, hour_ts: "2024-01-01 05:00:00", trips: 1 }],
   );
 });
+
+Deno.test("assembleTrips() --until-idle does not take a bus that stopped answering for the end of input", async () => {
+  await using store = await PgliteStore.open({ schema: "stream" });
+  await using cache = await MemoryCache.open();
+  const bus = new RecordingBus();
+  bus.reachable = false;
+  const summary = await assembleTrips({ store, bus, cache }, {
+    untilIdle: true,
+    idleMs: 100,
+    signal: AbortSignal.timeout(1_500),
+  });
+  assert.equal(summary.stoppedBy, "signal");
+  bus.reachable = true;
+  const again = await assembleTrips({ store, bus, cache }, { untilIdle: true, idleMs: 100 });
+  assert.equal(again.stoppedBy, "idle");
+});
