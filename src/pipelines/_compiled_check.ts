@@ -45,7 +45,13 @@ export async function compileCheck<T>(
     Object.assign(json, { type: "object", discriminator: { propertyName: discriminator } });
   }
   // zod's regexes carry no flags; ajv's default "u" flag could read a pattern differently.
-  const ajv = new Ajv({ discriminator: true, unicodeRegExp: false, code: { regExp: patternTest } });
+  // zod writes a union of types as `type: [...]`, which strict mode would warn about on stderr.
+  const ajv = new Ajv({
+    discriminator: true,
+    unicodeRegExp: false,
+    allowUnionTypes: true,
+    code: { regExp: patternTest },
+  });
   return ajv.compile<T>(json);
 }
 

@@ -151,3 +151,15 @@ Deno.test("compileCheck: a trip key pattern next to other patterns, each holds",
   assert.equal(check({ key, digits: "4x", word: "ok" }), false);
   assert.equal(check({ key, digits: "42", word: "OK" }), false);
 });
+
+Deno.test("compileCheck() compiles the reject schema without warnings on stderr", async () => {
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args);
+  try {
+    await compileCheck(tripRejectSchema);
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warnings, []);
+});
