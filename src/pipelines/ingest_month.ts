@@ -133,27 +133,18 @@ export async function ingestFile(
   };
 }
 
+/** What a load replaces: its month of its trip type, or (without a period) its file. */
+interface _Scope {
+  tripType: TripType;
+  period: string | undefined;
+  sourceFile: string;
+}
+
 async function _deleteScope(
   tx: SqlClient,
-  scope: { tripType: TripType; period: string | undefined; sourceFile: string },
+  scope: _Scope,
 ): Promise<void> {
-  // Loads of one month, or of one file, replace each other one at a time: without the
-  // locks, a concurrent load's delete misses the other's uncommitted rows, and the month
-  // ends with both files' trips (or the second load fails on a duplicate key). The month's
-  // lock comes first, so no load waits for it while holding a file's.
-  const prefix = "'chillflow.ingest.' || current_schema() || '.'";
-  const locks = scope.period === undefined
-    ? [`pg_advisory_xact_lock(hashtext(${prefix} || 'file.' || $1::text))`]
-    : [
-      `pg_advisory_xact_lock(hashtext(${prefix} || 'month.' || $2::text || '.' || $3::text))`,
-      `pg_advisory_xact_lock(hashtext(${prefix} || 'file.' || $1::text))`,
-    ];
-  await tx.query(
-    `select ${locks.join(", ")}`,
-    scope.period === undefined
-      ? [scope.sourceFile]
-      : [scope.sourceFile, scope.tripType, scope.period],
-  );
+  await _lockScope(tx, scope);
   if (scope.period === undefined) {
     // Rows took their pickup months: the scope is what this file loaded before.
     await tx.query("delete from trips where source_file = $1", [scope.sourceFile]);
@@ -164,6 +155,30 @@ async function _deleteScope(
   const where = "(trip_type = $1 and period = $2::date) or source_file = $3";
   await tx.query(`delete from trips where ${where}`, params);
   await tx.query(`delete from rejected_trips where ${where}`, params);
+}
+
+/**
+ * Loads of one month, or of one file, replace each other one at a time: without
+ * the locks, a concurrent load's delete misses the other's uncommitted rows, and
+ * the month ends with both files' trips (or the second load fails on a duplicate
+ * key). A select list is evaluated left to right: the month's lock comes first,
+ * so no load waits for it while holding a file's.
+ */
+async function _lockScope(
+  tx: SqlClient,
+  scope: _Scope,
+): Promise<void> {
+  const lock = (key: string) =>
+    `pg_advisory_xact_lock(hashtext('chillflow.ingest.' || current_schema() || '.' || ${key}))`;
+  const file = lock("'file.' || $1::text");
+  if (scope.period === undefined) {
+    await tx.query(`select ${file}`, [scope.sourceFile]);
+  } else {
+    await tx.query(
+      `select ${lock("'month.' || $2::text || '.' || $3::text")}, ${file}`,
+      [scope.sourceFile, scope.tripType, scope.period],
+    );
+  }
 }
 
 async function _sha256(path: string, name: string): Promise<string> {
