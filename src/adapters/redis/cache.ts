@@ -209,9 +209,15 @@ export class RedisCache implements Cache {
     return this.close();
   }
 
-  /** Runs a pipeline; its first error is thrown. */
+  /** Runs a pipeline and returns its replies; its first error is thrown. */
   async #exec(pipeline: ReturnType<Redis["pipeline"]>): Promise<unknown[]> {
-    return _check(await this.#call(() => pipeline.exec()), (error) => this.#lost(error));
+    const results = await this.#call(() => pipeline.exec());
+    // ioredis gives no results when the connection closed before the pipeline ran.
+    if (results === null) throw this.#unreachable("the connection closed", null);
+    return results.map(([error, reply]) => {
+      if (error !== null) throw this.#lost(error);
+      return reply;
+    });
   }
 
   /** Runs a call, reporting a lost connection as `CF_CACHE_UNREACHABLE`. */
@@ -225,13 +231,16 @@ export class RedisCache implements Cache {
 
   /** The error to throw for `error`: a lost connection becomes `CF_CACHE_UNREACHABLE`. */
   #lost(error: unknown): unknown {
-    if (!_isConnectionLoss(error)) return error;
+    return _isConnectionLoss(error) ? this.#unreachable((error as Error).message, error) : error;
+  }
+
+  #unreachable(why: string, cause: unknown): ChillFlowError {
     return new ChillFlowError(
       "CF_CACHE_UNREACHABLE",
       `Lost the connection to Redis at "${redact(this.#url)}": ${
-        redact((error as Error).message)
+        redact(why)
       }; start it with "deno task services:up"`,
-      { cause: error, retryable: true },
+      { cause, retryable: true },
     );
   }
 }
@@ -240,20 +249,5 @@ export class RedisCache implements Cache {
 function _isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return error.name === "MaxRetriesPerRequestError" || error.message === "Connection is closed." ||
-    error.message === _PIPELINE_CLOSED ||
     /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(String((error as { code?: unknown }).code));
-}
-
-const _PIPELINE_CLOSED = "Cannot run the Redis pipeline: the connection closed";
-
-/** Throws the first error of a pipeline (as `mapped` makes it) and returns the replies. */
-function _check(
-  results: [Error | null, unknown][] | null,
-  mapped: (error: unknown) => unknown,
-): unknown[] {
-  if (results === null) throw mapped(new Error(_PIPELINE_CLOSED));
-  return results.map(([error, reply]) => {
-    if (error !== null) throw mapped(error);
-    return reply;
-  });
 }
