@@ -2,12 +2,12 @@
  * `verify`: checks the pipeline's central invariant (contract section 4) on
  * any two schemas: identical `trips` (every column), `rejected_trips`
  * (file, row, key, reason) and `zone_hourly_kpis`, compared in SQL with
- * `EXCEPT` both ways.
+ * `EXCEPT` both ways, all in one read-only snapshot.
  *
  * @module
  */
 import { ChillFlowError } from "../errors.ts";
-import type { SqlClient } from "../ports/store.ts";
+import type { SqlClient, Store } from "../ports/store.ts";
 import { quoteIdentifier, validateSchemaName } from "../store/sql_identifier.ts";
 
 /** Options of {@linkcode verifySchemas}. */
@@ -61,17 +61,41 @@ const TABLES: readonly { table: string; columns: string }[] = [
 ];
 
 /**
- * Compares two schemas of one database.
+ * Compares two schemas of one database. Every statement reads one snapshot (a
+ * read-only `repeatable read` transaction), so a writer that commits meanwhile
+ * cannot make a table differ from its own count, or one side from the other.
  *
  * @throws {ChillFlowError} `CF_CONFIG` when a schema name is invalid, or a schema does not
  * exist or lacks a compared table.
  * @example
- * ```ts ignore
- * const report = await verifySchemas(store, { left: "batch", right: "stream" });
- * console.log(report.equal);
+ * ```ts
+ * import { verifySchemas } from "./verify.ts";
+ * import { PgliteStore } from "../adapters/pglite/store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dataDir = `memory://verify_example_${crypto.randomUUID()}`;
+ * await using batch = await PgliteStore.open({ dataDir, schema: "batch" });
+ * await using stream = await PgliteStore.open({ dataDir, schema: "stream" });
+ * await stream.query(
+ *   `insert into rejected_trips (source_file, source_row, trip_key, trip_type, reason, raw)
+ *    values ('g.parquet', 3, 'k', 'green', 'duplicate', '{}')`,
+ * );
+ * const report = await verifySchemas(batch, { left: "batch", right: "stream" });
+ * assert.equal(report.equal, false);
+ * assert.deepEqual(report.tables.map((t) => t.onlyRight), [0, 1, 0]);
  * ```
  */
-export async function verifySchemas(sql: SqlClient, options: VerifyOptions): Promise<VerifyReport> {
+export function verifySchemas(
+  store: Pick<Store, "transaction">,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
+  return store.transaction(async (tx) => {
+    await tx.exec("set transaction isolation level repeatable read, read only");
+    return await _compare(tx, options);
+  });
+}
+
+async function _compare(sql: SqlClient, options: VerifyOptions): Promise<VerifyReport> {
   const left = quoteIdentifier(validateSchemaName(options.left));
   const right = quoteIdentifier(validateSchemaName(options.right));
   for (const name of [options.left, options.right]) {
