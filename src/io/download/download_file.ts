@@ -40,7 +40,8 @@ export interface DownloadResult {
  * @param options Fetch, retries, progress and cancellation.
  * @returns What happened and the file size.
  * @throws {ChillFlowError} `CF_DOWNLOAD` on 403/404, other HTTP errors, a
- * connection that keeps dropping, or a body that is not Parquet.
+ * connection that keeps dropping, a body that is not Parquet, or an abort of
+ * `options.signal` (the bytes received stay in `<path>.part`).
  *
  * @example
  * ```ts ignore
@@ -65,7 +66,17 @@ export async function downloadFile(
   let resumed = false;
   for (let attempt = 0;; attempt++) {
     const retry = async (detail: string, cause?: unknown): Promise<void> => {
-      if (attempt >= retries || options.signal?.aborted) {
+      if (options.signal?.aborted) {
+        // The abort, not the network, ended the fetch: its error would read as a drop.
+        const kept = await _size(part);
+        throw _error(
+          name,
+          `interrupted with ${kept} bytes kept in "${part}"; run the download again to resume`,
+          options.signal.reason,
+          true,
+        );
+      }
+      if (attempt >= retries) {
         throw _error(name, `${detail}; run the download again to resume`, cause, true);
       }
       await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 500) * 2 ** attempt));

@@ -78,3 +78,39 @@ Deno.test("downloadFile() retries a short body and fails after the retries with 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("downloadFile() aborted mid-body reports the interruption and keeps the bytes for a resume", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
+  try {
+    const path = `${dir}/g.parquet`;
+    const abort = new AbortController();
+    const half = sample.subarray(0, 1000);
+    const sendsHalfThenHangs = ((_url: string | URL | Request, init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(half);
+          init?.signal?.addEventListener("abort", () => controller.error(init.signal!.reason));
+        },
+      });
+      return Promise.resolve(
+        new Response(body, { headers: { "content-length": String(sample.length) } }),
+      );
+    }) as typeof fetch;
+    await assert.rejects(
+      () =>
+        downloadFile("http://example.invalid/x", path, {
+          fetch: sendsHalfThenHangs,
+          signal: abort.signal,
+          retryDelayMs: 1,
+          onProgress: (received) => received === half.length && abort.abort(),
+        }),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message === `Cannot download "g.parquet": interrupted with 1000 bytes kept in ` +
+            `"${path}.part"; run the download again to resume`,
+    );
+    assert.deepEqual(await Deno.readFile(`${path}.part`), half);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
