@@ -67,8 +67,10 @@ export class FileSubscription implements Subscription {
       await Deno.mkdir(this.#layout.groupTopicDir(this.#options.group, topic), { recursive: true });
       if (this.#options.fromBeginning === false) await this.#startAtEnd(topic);
     }
-    await this.#membership.beat();
+    // The view first: once the heartbeat file exists, nothing here may fail and leave it
+    // behind, where others would count this member for a whole session timeout.
     await this.#refresh();
+    await this.#membership.beat();
     this.#beat = setInterval(() => {
       this.#membership.beat().then(() => this.#refresh()).catch(() => {});
     }, this.#bus.heartbeatIntervalMs);
