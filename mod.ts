@@ -88,6 +88,7 @@ export {
 export {
   renderVerifyReport,
   type TableDifference,
+  VERIFY_SAMPLE_MAX,
   type VerifyOptions,
   type VerifyReport,
   verifySchemas,

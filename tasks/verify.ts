@@ -15,6 +15,7 @@ import {
   resolveSettings,
   runTask,
   type TaskDefinition,
+  VERIFY_SAMPLE_MAX,
   type VerifyReport,
   verifySchemas,
 } from "../mod.ts";
@@ -24,7 +25,7 @@ const optionsSchema = z.object({
   left: z.string({ error: "--left is required" }).min(1),
   right: z.string({ error: "--right is required" }).min(1),
   period: z.string().refine(isPeriod, "must be YYYY-MM").optional(),
-  limit: z.coerce.number().int().min(0).default(5),
+  limit: z.coerce.number().int().min(0).max(VERIFY_SAMPLE_MAX).default(5),
   databaseUrl: z.string().optional(),
   dataDir: z.string().optional(),
 });
@@ -42,7 +43,11 @@ export const verifyTask: TaskDefinition<VerifyTaskOptions> = {
         .option("--left <schema>", "first schema, e.g. the batch load (required)")
         .option("--right <schema>", "second schema, e.g. the stream load (required)")
         .option("--period <YYYY-MM>", "compare only this period")
-        .option("--limit <N>", "differing rows shown per table and side", "5"),
+        .option(
+          "--limit <N>",
+          `differing rows shown per table and side (at most ${VERIFY_SAMPLE_MAX})`,
+          "5",
+        ),
       ["store"],
     ),
   options: optionsSchema,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isPeriod } from "../domain/curation/period.ts";
 import { ChillFlowError } from "../errors.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
 import { quoteIdentifier, validateSchemaName } from "../store/sql_identifier.ts";
@@ -18,7 +19,7 @@ export interface VerifyOptions {
   right: string;
   /** Compare only this `YYYY-MM` period. */
   period?: string;
-  /** Sample rows shown per table and side. @default 5 */
+  /** Sample rows shown per table and side, at most {@linkcode VERIFY_SAMPLE_MAX}. @default 5 */
   limit?: number;
 }
 
@@ -54,6 +55,19 @@ export interface VerifyReport {
   tables: TableDifference[];
 }
 
+/**
+ * The most sample rows {@linkcode verifySchemas} shows per table and side: the
+ * samples of a table travel as one JSON text, which must stay small.
+ *
+ * @example
+ * ```ts
+ * import { VERIFY_SAMPLE_MAX } from "./verify.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(VERIFY_SAMPLE_MAX, 1000);
+ * ```
+ */
+export const VERIFY_SAMPLE_MAX = 1000;
+
 const TABLES: readonly { table: string; columns: string }[] = [
   { table: "trips", columns: "*" },
   { table: "rejected_trips", columns: "source_file, source_row, trip_key, reason" },
@@ -65,8 +79,8 @@ const TABLES: readonly { table: string; columns: string }[] = [
  * read-only `repeatable read` transaction), so a writer that commits meanwhile
  * cannot make a table differ from its own count, or one side from the other.
  *
- * @throws {ChillFlowError} `CF_CONFIG` when a schema name is invalid, or a schema does not
- * exist or lacks a compared table.
+ * @throws {ChillFlowError} `CF_CONFIG` when a schema name, the period or the limit is
+ * invalid, or a schema does not exist or lacks a compared table.
  * @example
  * ```ts
  * import { verifySchemas } from "./verify.ts";
@@ -85,17 +99,34 @@ const TABLES: readonly { table: string; columns: string }[] = [
  * assert.deepEqual(report.tables.map((t) => t.onlyRight), [0, 1, 0]);
  * ```
  */
-export function verifySchemas(
+export async function verifySchemas(
   store: Pick<Store, "transaction">,
   options: VerifyOptions,
 ): Promise<VerifyReport> {
-  return store.transaction(async (tx) => {
+  const limit = options.limit ?? 5;
+  if (!Number.isSafeInteger(limit) || limit < 0 || limit > VERIFY_SAMPLE_MAX) {
+    throw new ChillFlowError(
+      "CF_CONFIG",
+      `Cannot verify: the sample limit must be an integer from 0 to ${VERIFY_SAMPLE_MAX}, not ${limit}`,
+    );
+  }
+  if (options.period !== undefined && !isPeriod(options.period)) {
+    throw new ChillFlowError(
+      "CF_CONFIG",
+      `Cannot verify: the period must be YYYY-MM, not "${options.period}"`,
+    );
+  }
+  return await store.transaction(async (tx) => {
     await tx.exec("set transaction isolation level repeatable read, read only");
-    return await _compare(tx, options);
+    return await _compare(tx, options, limit);
   });
 }
 
-async function _compare(sql: SqlClient, options: VerifyOptions): Promise<VerifyReport> {
+async function _compare(
+  sql: SqlClient,
+  options: VerifyOptions,
+  limit: number,
+): Promise<VerifyReport> {
   const left = quoteIdentifier(validateSchemaName(options.left));
   const right = quoteIdentifier(validateSchemaName(options.right));
   for (const name of [options.left, options.right]) {
@@ -115,7 +146,6 @@ async function _compare(sql: SqlClient, options: VerifyOptions): Promise<VerifyR
       );
     }
   }
-  const limit = options.limit ?? 5;
   const params = options.period === undefined ? [] : [`${options.period}-01`];
   const where = options.period === undefined ? "" : " where period = $1::date";
   const tables: TableDifference[] = [];
@@ -130,8 +160,10 @@ async function _compare(sql: SqlClient, options: VerifyOptions): Promise<VerifyR
       const rows = await sql.query<{ n: number; sample: string | null }>(
         `with d as (${from(a)} except all ${from(b)})
          select (select count(*)::int from d) as n,
-           (select json_agg(row_to_json(s))::text from (select * from d order by 1 limit ${limit}) s) as sample`,
-        params,
+           (select json_agg(row_to_json(s))::text from (select * from d order by 1 limit $${
+          params.length + 1
+        }) s) as sample`,
+        [...params, limit],
       );
       const sample = rows[0]!.sample === null ? [] : JSON.parse(rows[0]!.sample) as unknown[];
       return { n: rows[0]!.n, sample: sample.map((row) => JSON.stringify(row)) };

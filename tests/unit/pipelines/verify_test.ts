@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { ChillFlowError } from "../../../src/errors.ts";
-import { renderVerifyReport, verifySchemas } from "../../../src/pipelines/verify.ts";
+import type { SqlClient } from "../../../src/ports/store.ts";
+import {
+  renderVerifyReport,
+  type VerifyOptions,
+  verifySchemas,
+} from "../../../src/pipelines/verify.ts";
 
 async function twoSchemas() {
   const dataDir = `memory://verify_${crypto.randomUUID()}`;
@@ -83,5 +88,41 @@ Deno.test("a store opened without migrations leaves a missing schema missing, so
   );
   assert.equal(found!.n, 0);
   await reader.close();
+  await right.close();
+});
+
+Deno.test("verifySchemas() refuses a limit or period it cannot bind as such, before any SQL", async () => {
+  const { left, right } = await twoSchemas();
+  const refusals: [Partial<VerifyOptions>, RegExp][] = [
+    [{ limit: -1 }, /sample limit must be an integer from 0 to 1000, not -1/],
+    [{ limit: 1001 }, /not 1001/],
+    [{ limit: 1e21 }, /not 1e\+21/],
+    [{ limit: 2.5 }, /not 2\.5/],
+    // Once pasted into the SQL text, this ran as a query of its own.
+    [
+      { limit: "0) s) as x, (select current_user) as sample --" as unknown as number },
+      /not 0\) s\)/,
+    ],
+    [{ period: "2024-13" }, /period must be YYYY-MM, not "2024-13"/],
+  ];
+  for (const [options, message] of refusals) {
+    let queried = false;
+    const watched = {
+      transaction: <T>(fn: (tx: SqlClient) => Promise<T>) => {
+        queried = true;
+        return left.transaction(fn);
+      },
+    };
+    await assert.rejects(
+      () => verifySchemas(watched, { left: "vleft", right: "vright", ...options }),
+      (e: unknown) =>
+        e instanceof ChillFlowError && e.code === "CF_CONFIG" && message.test(e.message),
+    );
+    assert.equal(queried, false, JSON.stringify(options));
+  }
+  const [trips] =
+    (await verifySchemas(left, { left: "vleft", right: "vright", limit: 1000 })).tables;
+  assert.equal(trips!.leftRows, 1);
+  await left.close();
   await right.close();
 });
