@@ -5,6 +5,7 @@
  * @module
  */
 import { ChillFlowError, redact } from "../../errors.ts";
+import { isNetworkDenied, networkDeniedError } from "../net_denied.ts";
 
 const KAFKAJS_UNREACHABLE = new Set([
   "KafkaJSConnectionError",
@@ -23,9 +24,10 @@ const PLATFORMATIC_UNREACHABLE = new Set(["PLT_KFK_NETWORK", "PLT_KFK_TIMEOUT"])
 
 /**
  * Maps a kafkajs or @platformatic/kafka error to a ChillFlowError: connection
- * failures anywhere in the cause chain become `CF_BUS_UNREACHABLE`, the rest
- * `CF_BUS`. Messages are one line, name the brokers but never credentials.
- * Permission errors and anything else (bugs) are returned as they are.
+ * failures anywhere in the cause chain become `CF_BUS_UNREACHABLE`, a connection
+ * `--allow-net` refused `CF_CONFIG`, the rest `CF_BUS`. Messages are one line, name
+ * the brokers but never credentials. Other permission errors and anything else
+ * (bugs) are returned as they are.
  *
  * @example
  * ```ts
@@ -41,6 +43,7 @@ const PLATFORMATIC_UNREACHABLE = new Set(["PLT_KFK_NETWORK", "PLT_KFK_TIMEOUT"])
 export function toBusError(error: unknown, brokers: readonly string[], doing: string): Error {
   if (!(error instanceof Error)) return error as Error;
   const where = redact(brokers.join(","));
+  if (isNetworkDenied(error)) return networkDeniedError("Kafka", where, error);
   if (error.name.startsWith("KafkaJS")) return _fromKafkajs(error, where, doing);
   if (_isPlatformatic(error)) return _fromPlatformatic(error, where, doing);
   // Permission errors and bugs are not Kafka's doing: keep them as they are.

@@ -1,4 +1,5 @@
 import { ChillFlowError, redact } from "../../errors.ts";
+import { isNetworkDenied, networkDeniedError } from "../net_denied.ts";
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: "connection refused",
@@ -24,10 +25,12 @@ const SERVER_CODES: Record<string, string> = {
 };
 
 /**
- * Maps a failure to connect into `CF_STORE_UNREACHABLE` with the URL's
- * password redacted; returns any other error unchanged.
+ * Maps a failure to connect into `CF_STORE_UNREACHABLE` (`CF_CONFIG` when
+ * `--allow-net` refused it) with the URL's password redacted; returns any
+ * other error unchanged.
  */
 export function _toConnectError(error: unknown, url: string): unknown {
+  if (isNetworkDenied(error)) return networkDeniedError("PostgreSQL", redact(url), error);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return error;
   const network = NETWORK_CODES[code];

@@ -6,6 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import { ChillFlowError, redact } from "../../errors.ts";
+import { isNetworkDenied, networkDeniedError } from "../net_denied.ts";
 import type {
   Cache,
   HashEntry,
@@ -51,7 +52,8 @@ export class RedisCache implements Cache {
   /**
    * Connects to Redis.
    *
-   * @throws {ChillFlowError} `CF_CACHE_UNREACHABLE` when the server does not answer.
+   * @throws {ChillFlowError} `CF_CACHE_UNREACHABLE` when the server does not answer,
+   * `CF_CONFIG` when `--allow-net` refused the connection.
    */
   static async open(options: RedisCacheOptions): Promise<RedisCache> {
     // Loaded here, not at module load: ioredis' `debug` dependency lists the
@@ -65,13 +67,18 @@ export class RedisCache implements Cache {
       // Fail fast on the first connect; reconnect later for transient drops.
       retryStrategy: (attempt: number) => attempt > 10 ? null : Math.min(attempt * 200, 2_000),
     });
-    // ioredis emits "error" on every failed reconnect; the failing command reports it.
-    client.on("error", () => {});
+    // ioredis emits "error" on every failed reconnect; the failing command reports it,
+    // except on connect, which says only "Connection is closed.".
+    let connectError: unknown;
+    client.on("error", (error) => connectError ??= error);
     try {
       await client.connect();
       await client.ping();
     } catch (cause) {
       client.disconnect();
+      if (isNetworkDenied(connectError)) {
+        throw networkDeniedError("Redis", redact(options.url), connectError);
+      }
       throw new ChillFlowError(
         "CF_CACHE_UNREACHABLE",
         `Cannot connect to Redis at "${redact(options.url)}": ${
