@@ -109,9 +109,10 @@ export interface Bus extends AsyncDisposable {
   /** Creates the topic with `partitions` partitions if it does not exist. */
   ensureTopic(topic: string, partitions: number): Promise<void>;
   /**
-   * Publishes messages; resolves once they are durably accepted. The bus
-   * reads the values' bytes until then, not after: a caller may write over
-   * them once the call has resolved (a bus that keeps messages copies them).
+   * Publishes messages; resolves once they are durably accepted. Calls that
+   * overlap land in call order on each partition. The bus reads the values'
+   * bytes until then, not after: a caller may write over them once the call
+   * has resolved (a bus that keeps messages copies them).
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   /** Joins a consumer group and starts handling batches. */

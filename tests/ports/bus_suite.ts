@@ -74,6 +74,25 @@ export function busSuite(
     assert.ok(new Set(got.all.map((d) => d.partition)).size > 1, "keys spread over partitions");
   });
 
+  test("publishes that overlap land in call order", async (s) => {
+    const bus = await s.open();
+    const topic = await s.topic(bus, 4);
+    // The producer keeps two chunks in flight: the second must not overtake the first.
+    await Promise.all(
+      Array.from({ length: 8 }, (_, round) => bus.publish(topic, _messages(10, round * 50, 50))),
+    );
+    const got = s.collector();
+    await s.subscribe(bus, { group: testName("g"), topics: [topic], handleBatch: got.handle });
+    await s.waitFor(() => got.all.length >= 4000, "4000 deliveries");
+    for (const [key, list] of Map.groupBy(got.all, (d) => d.key)) {
+      assert.deepEqual(
+        list.map((d) => _seq(d)),
+        Array.from({ length: 400 }, (_, i) => i),
+        `${key}`,
+      );
+    }
+  });
+
   test("a new subscription resumes after the last committed batch", async (s) => {
     const { bus: first, topic, group } = await s.seeded(5);
     const a = s.collector();

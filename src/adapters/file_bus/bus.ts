@@ -49,6 +49,7 @@ export class FileBus implements Bus {
   #options: ResolvedFileBusOptions;
   #subscriptions = new Set<FileSubscription>();
   #closed: Promise<void> | undefined;
+  #lastPublish: Promise<void> = Promise.resolve();
 
   private constructor(options: ResolvedFileBusOptions) {
     this.#options = options;
@@ -95,8 +96,18 @@ export class FileBus implements Bus {
     });
   }
 
-  /** Appends the messages to their partitions; resolves once they are on disk. */
-  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+  /**
+   * Appends the messages to their partitions; resolves once they are on disk.
+   * Calls that overlap append in call order (the topic lock alone would let a
+   * later call take it first).
+   */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    const appended = this.#lastPublish.then(() => this.#append(topic, messages));
+    this.#lastPublish = appended.catch(() => {});
+    return appended;
+  }
+
+  async #append(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const partitions = await this.#partitionCount(topic);
     const byPartition = new Map<number, LogRecord[]>();
