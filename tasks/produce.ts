@@ -31,10 +31,14 @@ const optionsSchema = z.object({
   lateRate: rate.default(0),
   lateBy: z.coerce.number().min(0).default(0),
   dropRate: rate.default(0),
-  seed: z.coerce.number().int().default(1),
+  // The seed generator keeps 32 bits: a larger seed would repeat a smaller one's replay.
+  seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(1),
   compression: z.enum(["none", "gzip"]).default("none"),
   kafkaBrokers: z.string().optional(),
   dataDir: z.string().optional(),
+}).refine((o) => o.lateRate === 0 || o.lateBy > 0, {
+  message: "--late-rate needs --late-by (seconds above 0)",
+  path: ["lateBy"],
 });
 
 /** Options of the produce task. */
@@ -54,11 +58,15 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
         .option("--partitions <N>", "partitions of the topics created", "6")
         .option("--topic-prefix <P>", "prefix of the topic names", "")
         .option("--shuffle-window <seconds>", "bounded out-of-order: delay events up to this", "0")
-        .option("--duplicate-rate <R>", "share of events sent twice", "0")
+        .option(
+          "--duplicate-rate <R>",
+          "share of events sent twice (the copy up to 60 s or the shuffle window later)",
+          "0",
+        )
         .option("--late-rate <R>", "share of payment_processed events sent late", "0")
-        .option("--late-by <seconds>", "how late a late payment is", "0")
+        .option("--late-by <seconds>", "how late a late payment is (needed by --late-rate)", "0")
         .option("--drop-rate <R>", "share of trips that lose one event", "0")
-        .option("--seed <S>", "seed of the disorder choices", "1")
+        .option("--seed <S>", "seed of the disorder choices, 0 to 4294967295", "1")
         .option("--compression <codec>", "Kafka: none or gzip (for a slow network)", "none"),
       ["bus"],
     ),

@@ -44,6 +44,19 @@ Deno.test("smoke: produce refuses a compression codec it does not offer, before 
   assert.match(r.stderr, /compression/);
 });
 
+Deno.test("smoke: produce refuses late payments delayed by nothing, and seeds beyond 32 bits", async () => {
+  const refusals: [string[], RegExp][] = [
+    [["--late-rate", "0.5"], /"lateBy": --late-rate needs --late-by \(seconds above 0\)/],
+    [["--seed", "-1"], /"seed": Too small/],
+    [["--seed", "4294967296"], /"seed": Too big/],
+  ];
+  for (const [args, message] of refusals) {
+    const r = await runDenoTask("produce", "no-such-file.parquet", ...args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+});
+
 Deno.test("smoke: task modules import the project only through mod.ts", async () => {
   for await (const entry of Deno.readDir(repoPath("tasks"))) {
     if (!entry.name.endsWith(".ts")) continue;

@@ -20,7 +20,10 @@ export interface ReplayDisorder {
   lateByMs?: number;
   /** Share of trips that lose one of their events (chosen at random). @default 0 */
   dropRate?: number;
-  /** Seed of the pseudo-random choices: the same seed and input give the same replay. @default 1 */
+  /**
+   * Seed of the pseudo-random choices: the same seed and input give the same
+   * replay. Only its low 32 bits count. @default 1
+   */
   seed?: number;
 }
 
@@ -112,7 +115,8 @@ export class ReplayPlanner {
       }
     }
     if (drop) this.counts.dropped++;
-    if (late && !(drop && dropped === 2)) this.counts.late++;
+    // A payment delayed by nothing is not late.
+    if (late && d.lateByMs > 0 && !(drop && dropped === 2)) this.counts.late++;
     return trip;
   }
 

@@ -67,6 +67,13 @@ Deno.test("ReplayPlanner drops, duplicates and delays as seeded; same seed, same
   assert.notDeepEqual([...plannerWithTrips({ ...options, seed: 5 }).plan()], planA);
 });
 
+Deno.test("ReplayPlanner counts no payment late when late payments are delayed by nothing", () => {
+  const planner = plannerWithTrips({ lateRate: 1, lateByMs: 0, seed: 4 });
+  assert.equal(planner.counts.late, 0);
+  const late = plannerWithTrips({ lateRate: 1, lateByMs: 1, seed: 4 });
+  assert.equal(late.counts.late, 2_000);
+});
+
 /** Asserts that the `[pickup, dropoff]` trips plan exactly the events they imply, in order. */
 function assertPlanOf(trips: readonly [number, number][]) {
   const planner = new ReplayPlanner();
