@@ -319,19 +319,29 @@ function _pacer(speed: number | undefined): {
         firstSendMs = sendMs;
         startWall = performance.now();
       }
-      const delay = startWall + (sendMs - firstSendMs) / speed - performance.now();
-      if (delay <= 0 || signal?.aborted) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, delay);
-        function done() {
-          clearTimeout(timer);
-          signal?.removeEventListener("abort", done);
-          resolve();
-        }
-        signal?.addEventListener("abort", done, { once: true });
-      });
+      const dueWall = startWall + (sendMs - firstSendMs) / speed;
+      // setTimeout fires at once past 2^31 - 1 ms (24.8 days): a very slow replay waits in steps.
+      let delay = dueWall - performance.now();
+      while (delay > 0 && !signal?.aborted) {
+        await _sleep(Math.min(delay, MAX_TIMEOUT_MS), signal);
+        delay = dueWall - performance.now();
+      }
     },
   };
+}
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /**
