@@ -26,13 +26,16 @@ export interface PostgresStoreOptions {
  *
  * @param options The store options (schema already validated).
  * @returns Options for `postgres(url, options)`.
+ * @throws {Error} When the URL names no user.
  *
  * @example
  * ```ts
  * import { clientOptions } from "./options.ts";
  * import assert from "node:assert";
- * const opts = clientOptions({ url: "postgres://h/db", schema: "cf" });
+ * const opts = clientOptions({ url: "postgres://u@h/db", schema: "cf" });
  * assert.equal(opts.connection?.search_path, '"cf"');
+ * assert.equal(opts.port, 5432); // libpq's default, not PGPORT
+ * assert.throws(() => clientOptions({ url: "postgres://h/db", schema: "cf" }), /no user/);
  * ```
  */
 export function clientOptions(
@@ -75,6 +78,8 @@ export function clientOptions(
  * let stray variables change behaviour. Giving its defaults explicitly leaves
  * two reads (`PGAPPNAME`, `PGTARGETSESSIONATTRS`). Options set in the URL's
  * query string (`?sslmode=require`) are left for postgres.js to read there.
+ * A URL without a port means 5432, without a database the user's name; one
+ * without a user is refused.
  */
 function _withoutEnvFallbacks(url: string): Record<string, unknown> {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
@@ -95,5 +100,14 @@ function _withoutEnvFallbacks(url: string): Record<string, unknown> {
     // A function is truthy, so an empty URL password does not fall back to PGPASSWORD.
     password: () => decodeURIComponent(parsed?.password ?? ""),
   };
+  // Parts the URL leaves out: libpq's defaults, given here so that postgres.js reads no
+  // PGPORT or PGDATABASE. Without a user it would ask the OS (or PGUSER): refused.
+  if (parsed !== undefined) {
+    if (parsed.username === "") {
+      throw new Error("it names no user (write postgres://USER@HOST:PORT/DATABASE)");
+    }
+    if (parsed.port === "") defaults.port = 5432;
+    if (parsed.pathname.length <= 1) defaults.database = decodeURIComponent(parsed.username);
+  }
   return Object.fromEntries(Object.entries(defaults).filter(([key]) => !query.has(key)));
 }
