@@ -88,7 +88,7 @@ export async function ingestFile(
   });
   // Hashed while the worker starts decoding.
   const fileSha256 = await _sha256(path, info.sourceFile);
-  const totals = await store.transaction(async (tx) => {
+  const totals = await _loadOnce(store, info.sourceFile, period, async (tx) => {
     await _deleteScope(tx, { tripType, period, sourceFile: info.sourceFile });
     let message = await stream.next();
     while (message.kind !== "done") {
@@ -131,6 +131,39 @@ export async function ingestFile(
     seconds,
     rowsPerSecond: seconds > 0 ? Math.round(totals.rowsRead / seconds) : 0,
   };
+}
+
+/**
+ * Runs the load's transaction. A trip another load holds fails it on `trips_pkey`
+ * (only a load without a period can meet one: a month's load replaces the month):
+ * that conflict is reported with the file that holds the trip.
+ */
+async function _loadOnce<T>(
+  store: Store,
+  sourceFile: string,
+  period: string | undefined,
+  load: (tx: SqlClient) => Promise<T>,
+): Promise<T> {
+  try {
+    return await store.transaction(load);
+  } catch (error) {
+    const { code, detail } = error as { code?: unknown; detail?: unknown };
+    const key = /^Key \(trip_key\)=\(([^)]+)\)/.exec(typeof detail === "string" ? detail : "");
+    if (code !== "23505" || !/"trips_pkey"/.test(String(error)) || key === null) throw error;
+    const [holder] = await store.query<{ source_file: string }>(
+      "select source_file from trips where trip_key = $1",
+      [key[1]],
+    );
+    const other = holder === undefined ? "another load" : `"${holder.source_file}"`;
+    const why = period === undefined
+      ? "a load without a period replaces only its own file's earlier load"
+      : "a trip is loaded once";
+    throw new ChillFlowError(
+      "CF_STORE",
+      `Cannot load "${sourceFile}": trip ${key[1]} is already loaded from ${other}, and ${why}`,
+      { cause: error },
+    );
+  }
 }
 
 /** What a load replaces: its month of its trip type, or (without a period) its file. */

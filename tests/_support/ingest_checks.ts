@@ -6,8 +6,10 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { ChillFlowError } from "../../src/errors.ts";
+import { ingestFile } from "../../src/pipelines/ingest_month.ts";
 import type { Store } from "../../src/ports/store.ts";
-import type { ExpectedLoad } from "./ingest_expectations.ts";
+import { EXPECTED_LOADS, type ExpectedLoad } from "./ingest_expectations.ts";
 
 /** Asserts the tables hold exactly what loading `expected` must leave. */
 export async function assertLoaded(store: Store, expected: ExpectedLoad): Promise<void> {
@@ -47,4 +49,31 @@ export async function snapshotTables(store: Store): Promise<Record<string, strin
     "select r::text as line from rejected_trips r order by source_file, source_row",
   );
   return { trips: trips.map((r) => r.line), rejected: rejected.map((r) => r.line) };
+}
+
+/**
+ * Loads the period-less yellow sample, then the same rows under another file
+ * name: the second load must fail naming the first file, and change nothing.
+ */
+export async function assertCopyOfLoadedFileRefused(store: Store): Promise<void> {
+  const yellow = EXPECTED_LOADS.find((load) => load.period === null)!;
+  const dir = await Deno.makeTempDir({ prefix: "cf_copy_" });
+  try {
+    await ingestFile(store, yellow.path);
+    const before = await snapshotTables(store);
+    await Deno.copyFile(yellow.path, `${dir}/copy.parquet`);
+    await assert.rejects(
+      () => ingestFile(store, `${dir}/copy.parquet`),
+      (e: unknown) =>
+        e instanceof ChillFlowError && e.code === "CF_STORE" &&
+        new RegExp(
+          `^Cannot load "copy\\.parquet": trip [0-9a-f]{32} is already loaded from ` +
+            `"${yellow.file.replaceAll(".", "\\.")}", and a load without a period replaces only ` +
+            "its own file's earlier load$",
+        ).test(e.message),
+    );
+    assert.deepEqual(await snapshotTables(store), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }

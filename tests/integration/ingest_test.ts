@@ -3,7 +3,11 @@ import { PostgresStore } from "../../src/adapters/postgres/store.ts";
 import type { SqlClient, Store } from "../../src/ports/store.ts";
 import { aggregateKpis } from "../../src/pipelines/aggregate_kpis.ts";
 import { ingestFile } from "../../src/pipelines/ingest_month.ts";
-import { assertLoaded, snapshotTables } from "../_support/ingest_checks.ts";
+import {
+  assertCopyOfLoadedFileRefused,
+  assertLoaded,
+  snapshotTables,
+} from "../_support/ingest_checks.ts";
 import { EXPECTED_LOADS } from "../_support/ingest_expectations.ts";
 import { requireService, testName } from "../_support/services.ts";
 
@@ -136,6 +140,10 @@ Deno.test("integration: aggregateKpis() counts every accepted trip and matches t
 });
 
 /** A store whose transactions fail inside the `trips` COPY, after the first chunk. */
+Deno.test("integration: ingestFile() refuses a file holding trips of another file's load, naming it", async () => {
+  await withStore(assertCopyOfLoadedFileRefused);
+});
+
 function _failingAfterFirstChunk(store: Store): Store {
   const wrap = (tx: SqlClient): SqlClient => ({
     query: (sql, params) => tx.query(sql, params),

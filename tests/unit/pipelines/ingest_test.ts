@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { PgliteStore } from "../../../src/adapters/pglite/store.ts";
 import { ingestFile } from "../../../src/pipelines/ingest_month.ts";
-import { assertLoaded, snapshotTables } from "../../_support/ingest_checks.ts";
+import {
+  assertCopyOfLoadedFileRefused,
+  assertLoaded,
+  snapshotTables,
+} from "../../_support/ingest_checks.ts";
 import { EXPECTED_LOADS } from "../../_support/ingest_expectations.ts";
 
 Deno.test("ingestFile() on PGlite reproduces the contract counts of every sample", async () => {
@@ -49,4 +53,9 @@ Deno.test("ingestFile() stores naive timestamps and the raw JSON", async () => {
   assert.match(raw.pickup_ts, /^2023-12-31T\d\d:\d\d:\d\d$/);
   assert.equal(raw.trip_type, "green");
   assert.equal(Object.keys(raw).length, 23);
+});
+
+Deno.test("ingestFile() on PGlite refuses a file holding trips of another file's load, naming it", async () => {
+  await using store = await PgliteStore.open({ schema: "chillflow" });
+  await assertCopyOfLoadedFileRefused(store);
 });
