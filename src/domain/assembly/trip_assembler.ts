@@ -15,7 +15,7 @@ import {
   type TripEvent,
   type TripEventType,
 } from "../../../schemas/trip_event.ts";
-import { type CompleteEvents, mismatchedKeys, rowOfEvents } from "../events/events_to_trip.ts";
+import { type CompleteEvents, refusedRows, rowOfEvents } from "../events/events_to_trip.ts";
 import { fromNaiveIso } from "../events/naive_time.ts";
 
 /** The events received so far for one trip. */
@@ -41,7 +41,7 @@ export interface CompletedTrip {
   was_expired: boolean;
 }
 
-/** Events that cannot form a trip: they rebuild a row with another key. */
+/** Events that cannot form a trip: they rebuild a row with another key, or one curation rejects. */
 export interface InvalidTrip {
   trip_key: string;
   error: string;
@@ -140,24 +140,25 @@ export class TripAssembler {
 
   /**
    * Completed trips since the last call, in completion order. Their rows'
-   * keys are recomputed here, in bulk: a trip whose row does not hash to its
-   * key moves to {@linkcode TripAssembler.takeInvalid} instead.
+   * keys and curation rules are checked here, in bulk: a trip whose row does
+   * not hash to its key, or that curation would reject, moves to
+   * {@linkcode TripAssembler.takeInvalid} instead.
    */
   takeCompleted(): CompletedTrip[] {
     const completed = this.#completed;
     this.#completed = [];
-    const bad = new Set(
-      mismatchedKeys(completed.map((t) => t.row), completed.map((t) => t.trip_key)),
+    const refused = refusedRows(
+      completed.map((t) => t.row),
+      completed.map((t) => t.trip_key),
+      completed.map((t) => t.period),
     );
-    if (bad.size === 0) return completed;
-    for (const i of bad) {
+    if (refused.size === 0) return completed;
+    for (const [i, why] of refused) {
       const trip = completed[i]!;
-      const error = new TypeError(
-        `Cannot assemble trip "${trip.trip_key}": its events rebuild a row with another key`,
-      );
+      const error = new TypeError(`Cannot assemble trip "${trip.trip_key}": ${why}`);
       this.#invalid.push(_invalid(trip.trip_key, error, trip.events));
     }
-    return completed.filter((_, i) => !bad.has(i));
+    return completed.filter((_, i) => !refused.has(i));
   }
 
   /** Invalid trips since the last call (call after {@linkcode TripAssembler.takeCompleted}). */

@@ -10,6 +10,8 @@ import type {
   TripEndedEvent,
   TripStartedEvent,
 } from "../../../schemas/trip_event.ts";
+import { passesRowRules } from "../curation/curate_batch.ts";
+import { monthIndexOfPeriod, monthIndexOfTimestamp } from "../curation/period.ts";
 import { keyHex, tripKey, tripKeyDigests } from "../curation/trip_key.ts";
 import { batchFromRows } from "../raw_trip_batch.ts";
 import { fromNaiveIso } from "./naive_time.ts";
@@ -65,7 +67,7 @@ export function eventsToTrip(events: CompleteEvents): RawTrip {
 
 /**
  * The raw row the events were made of, without the key check (callers check
- * keys in bulk with {@linkcode mismatchedKeys}).
+ * keys and rules in bulk with {@linkcode refusedRows}).
  *
  * @throws {TypeError} When the events belong to different trips.
  * @example
@@ -107,24 +109,37 @@ export function rowOfEvents(events: CompleteEvents): RawTrip {
 }
 
 /**
- * Positions of the rows whose recomputed `trip_key` differs from `keys[i]`,
- * hashing all rows of a type in one columnar pass.
+ * Why each refused row is refused, by position: its recomputed `trip_key`
+ * differs from `keys[i]`, or curation would not have accepted it (rules 1 and
+ * 3-9, or a pickup outside `periods[i]`, rule 2). Events carry only accepted
+ * rows, so either means a forged or corrupted event. Rows of a type are
+ * hashed and checked in one columnar pass.
  *
  * @example
  * ```ts ignore
- * const bad = mismatchedKeys(rows, keys); // [] when every row round-trips
+ * const refused = refusedRows(rows, keys, periods); // empty when every row round-trips
  * ```
  */
-export function mismatchedKeys(rows: readonly RawTrip[], keys: readonly string[]): number[] {
-  const bad: number[] = [];
+export function refusedRows(
+  rows: readonly RawTrip[],
+  keys: readonly string[],
+  periods: readonly string[],
+): Map<number, string> {
+  const refused = new Map<number, string>();
   for (const tripType of TRIP_TYPES) {
     const at = rows.flatMap((row, i) => row.trip_type === tripType ? [i] : []);
     if (at.length === 0) continue;
     const batch = batchFromRows(at.map((i) => rows[i]!), { tripType, sourceFile: "" });
     const digests = tripKeyDigests(batch);
     at.forEach((i, j) => {
-      if (keyHex(digests, j) !== keys[i]) bad.push(i);
+      if (keyHex(digests, j) !== keys[i]) {
+        refused.set(i, "its events rebuild a row with another key");
+      } else if (!passesRowRules(batch, j)) {
+        refused.set(i, "its events rebuild a row that curation rejects");
+      } else if (monthIndexOfTimestamp(rows[i]!.pickup_ts!) !== monthIndexOfPeriod(periods[i]!)) {
+        refused.set(i, `its pickup lies outside its period ${periods[i]}`);
+      }
     });
   }
-  return bad.sort((a, b) => a - b);
+  return refused;
 }

@@ -105,6 +105,42 @@ Deno.test("TripAssembler.load() merges restored state from several places", () =
   assert.equal(assembler.add({ ...started!, trip_key: "other" }), "done");
 });
 
+Deno.test("TripAssembler refuses trips that curation would reject, though their keys match", () => {
+  // Each forged row hashes to its own key: only the rules can refuse it. A dropoff at
+  // pickup made the KPI sums divide by zero, and the assembler stopped for good.
+  const pickup = Date.UTC(2024, 0, 10, 8, 0);
+  const forged: [Parameters<typeof sampleRow>[0], string, RegExp][] = [
+    [{ pickup_ts: pickup, dropoff_ts: pickup }, "2024-01", /curation rejects/],
+    [
+      { pickup_ts: pickup, dropoff_ts: pickup + 20 * 60_000, total_amount: 1e13 },
+      "2024-01",
+      /curation rejects/,
+    ],
+    [
+      { pickup_ts: pickup, dropoff_ts: pickup + 20 * 60_000, pu_location_id: 9999 },
+      "2024-01",
+      /curation rejects/,
+    ],
+    [
+      { pickup_ts: pickup, dropoff_ts: pickup + 20 * 60_000 },
+      "2023-05",
+      /outside its period 2023-05/,
+    ],
+  ];
+  const assembler = new TripAssembler(options);
+  for (const [overrides, period] of forged) {
+    const row = sampleRow(overrides);
+    for (const event of tripToEvents(row, { ...originOf(row), period })) assembler.add(event);
+  }
+  assert.deepEqual(assembler.takeCompleted(), []);
+  const invalid = assembler.takeInvalid();
+  assert.equal(invalid.length, forged.length);
+  invalid.forEach((trip, i) => assert.match(trip.error, forged[i]![2], trip.error));
+  const [good] = eventsOf(5).map((event) => assembler.add(event)).slice(-1);
+  assert.equal(good, "completed");
+  assert.equal(assembler.takeCompleted().length, 1, "a valid trip after them is assembled");
+});
+
 Deno.test("TripAssembler reports events that rebuild a row with another key as invalid", () => {
   const [started, ended, paid] = eventsOf(0);
   const assembler = new TripAssembler(options);
