@@ -27,6 +27,7 @@ import {
 } from "../../schemas/trip_event.ts";
 import type { z } from "zod";
 import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembler.ts";
+import { eventTimeMismatch } from "../domain/events/events_to_trip.ts";
 import { hourSumsOf } from "../domain/kpis/hour_sums.ts";
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
@@ -129,7 +130,7 @@ export async function prepareRound(
       }
       continue;
     }
-    const events = _validMessages(batch, dead, tripEventSchema, isTripEvent);
+    const events = _validMessages(batch, dead, tripEventSchema, isTripEvent, _timeRefusal);
     const keys = [...new Set(events.map((e) => e.trip_key))];
     partitions.push({ batch, events, keys });
   }
@@ -138,17 +139,29 @@ export async function prepareRound(
   return { sources, partitions, rejects, deadLetters: dead.length };
 }
 
-/** The messages of `batch` that parse and validate; the others' dead letters go to `dead`. */
+/** Why an event is refused for its time, or undefined (a forged time would move the watermark). */
+function _timeRefusal(event: TripEvent): string | undefined {
+  const why = eventTimeMismatch(event);
+  return why === undefined ? undefined : `Cannot use event ${event.event_id}: ${why}`;
+}
+
+/**
+ * The messages of `batch` that parse, validate and that `refuse` (a check
+ * the schema cannot express) finds nothing wrong with; the others' dead
+ * letters go to `dead`.
+ */
 function _validMessages<T>(
   batch: DeliveryBatch,
   dead: OutgoingMessage[],
   schema: z.ZodType<T>,
   check?: CompiledCheck<T>,
+  refuse?: (value: T) => string | undefined,
 ): T[] {
   const valid: T[] = [];
   parseMessages(batch.messages, schema, check).forEach((parsed, i) => {
-    if (parsed.ok) valid.push(parsed.value);
-    else dead.push(deadLetter(batch.messages[i]!, parsed.error));
+    const error = parsed.ok ? refuse?.(parsed.value) : parsed.error;
+    if (error === undefined) valid.push((parsed as { value: T }).value);
+    else dead.push(deadLetter(batch.messages[i]!, error));
   });
   return valid;
 }

@@ -15,7 +15,12 @@ import {
   type TripEvent,
   type TripEventType,
 } from "../../../schemas/trip_event.ts";
-import { type CompleteEvents, refusedRows, rowOfEvents } from "../events/events_to_trip.ts";
+import {
+  type CompleteEvents,
+  eventTimeMismatch,
+  refusedRows,
+  rowOfEvents,
+} from "../events/events_to_trip.ts";
 import { fromNaiveIso } from "../events/naive_time.ts";
 
 /** The events received so far for one trip. */
@@ -121,10 +126,16 @@ export class TripAssembler {
     }
   }
 
-  /** Adds one event; the watermark moves with its time. */
+  /**
+   * Adds one event. The watermark moves with the times of `trip_started` and
+   * `trip_ended` events, which callers check against the events' own pickup
+   * and dropoff ({@linkcode eventTimeMismatch}); a payment's time can only be
+   * checked when its trip completes, too late to take back a watermark that
+   * one forged time would have moved forever.
+   */
   add(event: TripEvent): AddOutcome {
     const ms = fromNaiveIso(event.event_ts);
-    if (ms > this.#maxEventMs) this.#maxEventMs = ms;
+    if (ms > this.#maxEventMs && event.event_type !== "payment_processed") this.#maxEventMs = ms;
     const key = event.trip_key;
     if (this.#done.has(key)) return "done";
     let partial = this.#partials.get(key);
@@ -141,8 +152,8 @@ export class TripAssembler {
   /**
    * Completed trips since the last call, in completion order. Their rows'
    * keys and curation rules are checked here, in bulk: a trip whose row does
-   * not hash to its key, or that curation would reject, moves to
-   * {@linkcode TripAssembler.takeInvalid} instead.
+   * not hash to its key, that curation would reject, or whose payment is not
+   * at its dropoff, moves to {@linkcode TripAssembler.takeInvalid} instead.
    */
   takeCompleted(): CompletedTrip[] {
     const completed = this.#completed;
@@ -152,6 +163,10 @@ export class TripAssembler {
       completed.map((t) => t.trip_key),
       completed.map((t) => t.period),
     );
+    completed.forEach(({ events }, i) => {
+      const late = eventTimeMismatch(events.payment_processed, events.trip_ended);
+      if (late !== undefined && !refused.has(i)) refused.set(i, `its payment: ${late}`);
+    });
     if (refused.size === 0) return completed;
     for (const [i, why] of refused) {
       const trip = completed[i]!;

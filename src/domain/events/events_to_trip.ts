@@ -8,6 +8,7 @@ import { type RawTrip, TRIP_TYPES } from "../../../schemas/raw_trip.ts";
 import type {
   PaymentProcessedEvent,
   TripEndedEvent,
+  TripEvent,
   TripStartedEvent,
 } from "../../../schemas/trip_event.ts";
 import { passesRowRules } from "../curation/curate_batch.ts";
@@ -106,6 +107,49 @@ export function rowOfEvents(events: CompleteEvents): RawTrip {
     ehail_fee: paid.data.ehail_fee,
     trip_type_code: started.data.trip_type_code,
   };
+}
+
+/**
+ * Why an event's time disagrees with its own data, or `undefined`: a
+ * `trip_started` happens at its pickup, a `trip_ended` and a
+ * `payment_processed` at the dropoff. A payment carries no dropoff of its
+ * own, so its time is checked against its trip's `trip_ended` when both are
+ * given.
+ *
+ * @example
+ * ```ts
+ * import { eventTimeMismatch } from "./events_to_trip.ts";
+ * import { tripToEvents } from "./trip_to_events.ts";
+ * import assert from "node:assert/strict";
+ * const row = {
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 8), passenger_count: 1,
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 8, 20), trip_distance: 2, ratecode_id: 1,
+ *   store_and_fwd_flag: "N", pu_location_id: 1, do_location_id: 2, payment_type: 1,
+ *   fare_amount: 10, extra: 0, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0,
+ *   improvement_surcharge: 1, total_amount: 11.5, congestion_surcharge: 0, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
+ * } as const;
+ * const [started, ended, paid] = tripToEvents(row, {
+ *   tripKey: "0".repeat(32),
+ *   period: "2024-01",
+ *   sourceFile: "f",
+ * });
+ * assert.equal(eventTimeMismatch(started), undefined);
+ * assert.equal(eventTimeMismatch(paid, ended), undefined);
+ * assert.match(eventTimeMismatch({ ...started, event_ts: "2030-01-01T00:00:00" })!, /pickup/);
+ * assert.match(eventTimeMismatch({ ...paid, event_ts: "2030-01-01T00:00:00" }, ended)!, /dropoff/);
+ * ```
+ */
+export function eventTimeMismatch(event: TripEvent, ended?: TripEvent): string | undefined {
+  const at = event.event_type === "trip_started"
+    ? { time: event.data.pickup_ts, what: "pickup" }
+    : event.event_type === "trip_ended"
+    ? { time: event.data.dropoff_ts, what: "dropoff" }
+    : ended?.event_type === "trip_ended"
+    ? { time: ended.data.dropoff_ts, what: "dropoff" }
+    : undefined;
+  if (at === undefined || at.time === event.event_ts) return undefined;
+  return `its event_ts ${event.event_ts} is not its ${at.what} ${at.time}`;
 }
 
 /**

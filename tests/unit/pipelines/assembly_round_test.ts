@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { prepareRound, writeRound } from "../../../src/pipelines/_assembly_round.ts";
 import { originOf } from "../domain/events/_row.ts";
 import { ALL_TYPES, assembleRound, batch, origin, sampleTrip, world } from "./_round_world.ts";
+import type { RecordingBus } from "./_recording_bus.ts";
 
 Deno.test("a round completes a trip whose events one round got from several partitions", async () => {
   await using w = await world();
@@ -101,4 +102,30 @@ Deno.test("a round adds its trips to one sums row per zone-hour, under the lowes
       assert.deepEqual(sums, [{ source, trips: 2 }]);
     });
   }
+});
+
+Deno.test("a round dead-letters an event whose time is not its own pickup or dropoff, with its bytes", async () => {
+  await using w = await world();
+  const { partials, context } = w;
+  const forged = batch(0, ["trip_started", "trip_ended"]);
+  const started = JSON.parse(new TextDecoder().decode(forged.messages[0]!.value));
+  // One forged time would have moved the partition's watermark to 2030 for good.
+  const bytes = new TextEncoder().encode(
+    JSON.stringify({ ...started, event_ts: "2030-01-01T00:00:00" }),
+  );
+  forged.messages[0] = { ...forged.messages[0]!, value: bytes };
+  const counts = await assembleRound(context, [forged]);
+  assert.equal(counts.deadLetters, 1);
+  const [letter] = (context.bus as RecordingBus).topics.get(context.topics.dlq)!.messages;
+  const dead = JSON.parse(String(letter!.value));
+  assert.match(
+    dead.error,
+    new RegExp(
+      `^Cannot use event ${started.event_id}: its event_ts 2030-01-01T00:00:00 is not its pickup ` +
+        `${started.data.pickup_ts}$`,
+    ),
+  );
+  assert.deepEqual(Buffer.from(dead.original_base64, "base64"), Buffer.from(bytes));
+  const [held] = await partials.load([origin.tripKey]);
+  assert.deepEqual(Object.keys(held!.events), ["trip_ended"], "the valid event is held");
 });

@@ -52,6 +52,20 @@ Deno.test("TripAssembler's watermark is the latest event time minus the lateness
   assert.equal(assembler.expiryCutoff, latest - options.latenessMs - HOUR);
 });
 
+Deno.test("TripAssembler's watermark ignores payment times, and a payment off its dropoff is refused", () => {
+  const assembler = new TripAssembler(options);
+  const [started, ended, paid] = eventsOf(0);
+  // A payment's time cannot be checked before its trip completes: it must not move the watermark.
+  assembler.add({ ...paid!, event_ts: "2030-01-01T00:00:00" });
+  assert.equal(assembler.watermark, -Infinity);
+  assembler.add(started!);
+  assert.equal(assembler.add(ended!), "completed");
+  assert.equal(assembler.maxEventMs, Date.UTC(2024, 0, 10, 8, 20));
+  assert.deepEqual(assembler.takeCompleted(), []);
+  const [invalid] = assembler.takeInvalid();
+  assert.match(invalid!.error, /its payment: its event_ts 2030-01-01T00:00:00 is not its dropoff/);
+});
+
 Deno.test("TripAssembler expires partials older than the timeout, with what is missing", () => {
   const assembler = new TripAssembler(options);
   const [started] = eventsOf(0);
