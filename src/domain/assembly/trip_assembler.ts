@@ -46,7 +46,10 @@ export interface CompletedTrip {
   was_expired: boolean;
 }
 
-/** Events that cannot form a trip: they rebuild a row with another key, or one curation rejects. */
+/**
+ * Events that cannot form a trip: they rebuild a row with another key, or one
+ * curation rejects, or their payment is not at their dropoff.
+ */
 export interface InvalidTrip {
   trip_key: string;
   error: string;
@@ -164,8 +167,8 @@ export class TripAssembler {
       completed.map((t) => t.period),
     );
     completed.forEach(({ events }, i) => {
-      const late = eventTimeMismatch(events.payment_processed, events.trip_ended);
-      if (late !== undefined && !refused.has(i)) refused.set(i, `its payment: ${late}`);
+      const offTime = eventTimeMismatch(events.payment_processed, events.trip_ended);
+      if (offTime !== undefined && !refused.has(i)) refused.set(i, `its payment: ${offTime}`);
     });
     if (refused.size === 0) return completed;
     for (const [i, why] of refused) {
