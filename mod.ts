@@ -7,8 +7,9 @@
  * - ports (`Store`, `Bus`, `Cache`) and `openStore` / `openBus` / `openCache`, which pick a
  *   real adapter (PostgreSQL, Kafka, Redis) or an embedded one (PGlite, file bus, memory);
  * - the contract's event mapping: `tripToEvents` splits an accepted row into its three
- *   events, `eventsToTrip` rebuilds the row and proves it by its `trip_key` (for producers
- *   and consumers of the topics written in other code);
+ *   events, `eventsToTrip` rebuilds the row and checks it as the assembler does (its
+ *   `trip_key`, the curation rules, the event times), for producers and consumers of the
+ *   topics written in other code;
  * - pipelines (`ingestFile`, `aggregateKpis`, `produceEvents`, `assembleTrips`,
  *   `verifySchemas`) that the `tasks/` modules wire to the command line.
  *

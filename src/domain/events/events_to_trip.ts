@@ -13,7 +13,7 @@ import type {
 } from "../../../schemas/trip_event.ts";
 import { passesRowRules } from "../curation/curate_batch.ts";
 import { monthIndexOfPeriod, monthIndexOfTimestamp } from "../curation/period.ts";
-import { keyHex, tripKey, tripKeyDigests } from "../curation/trip_key.ts";
+import { keyHex, tripKeyDigests } from "../curation/trip_key.ts";
 import { batchFromRows } from "../raw_trip_batch.ts";
 import { fromNaiveIso } from "./naive_time.ts";
 
@@ -28,11 +28,12 @@ export interface CompleteEvents {
 }
 
 /**
- * The raw row the events were made of, and proof it is the same row: its
- * recomputed `trip_key` must equal the events'.
+ * The raw row the events were made of, checked as the assembler checks it:
+ * its recomputed `trip_key` must equal the events', curation must accept it
+ * in its period, and each event's time must be its pickup or dropoff.
  *
- * @throws {TypeError} When the events belong to different trips, or when the
- * rebuilt row's `trip_key` differs from the events' (a tampered or lossy event).
+ * @throws {TypeError} When the events belong to different trips, or fail one
+ * of those checks (a tampered, forged or lossy event).
  * @example
  * ```ts
  * import { tripKey } from "../curation/trip_key.ts";
@@ -51,18 +52,18 @@ export interface CompleteEvents {
  * const [trip_started, trip_ended, payment_processed] = tripToEvents(row, origin);
  * assert.deepEqual(eventsToTrip({ trip_started, trip_ended, payment_processed }), row);
  * const tampered = { ...payment_processed, data: { ...payment_processed.data, tip_amount: 5 } };
- * assert.throws(() => eventsToTrip({ trip_started, trip_ended, payment_processed: tampered }));
+ * assert.throws(
+ *   () => eventsToTrip({ trip_started, trip_ended, payment_processed: tampered }),
+ *   /another key/,
+ * );
  * ```
  */
 export function eventsToTrip(events: CompleteEvents): RawTrip {
   const row = rowOfEvents(events);
-  const key = events.trip_started.trip_key;
-  const rebuilt = tripKey(row);
-  if (rebuilt !== key) {
-    throw new TypeError(
-      `Cannot assemble trip "${key}": its events rebuild a row keyed "${rebuilt}"`,
-    );
-  }
+  const { trip_started: started, trip_ended: ended, payment_processed: paid } = events;
+  const why = refusedRows([row], [started.trip_key], [started.period]).get(0) ??
+    eventTimeMismatch(started) ?? eventTimeMismatch(ended) ?? eventTimeMismatch(paid, ended);
+  if (why !== undefined) throw new TypeError(`Cannot assemble trip "${started.trip_key}": ${why}`);
   return row;
 }
 

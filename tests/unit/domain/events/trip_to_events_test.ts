@@ -62,7 +62,7 @@ Deno.test("eventsToTrip() rejects events whose row does not hash to their key", 
   payment_processed.data.tip_amount = 5;
   assert.throws(
     () => eventsToTrip({ trip_started, trip_ended, payment_processed }),
-    /rebuild a row keyed/,
+    /rebuild a row with another key/,
   );
   const other = sampleRow({ vendor_id: 1 });
   const [, foreignEnd] = tripToEvents(other, originOf(other));
@@ -70,4 +70,31 @@ Deno.test("eventsToTrip() rejects events whose row does not hash to their key", 
     () => eventsToTrip({ trip_started, trip_ended: foreignEnd, payment_processed }),
     /different trips/,
   );
+});
+
+Deno.test("eventsToTrip() refuses what the assembler refuses: a rejected row, a trip off its period, an event off its time", () => {
+  const pickup = Date.UTC(2024, 0, 10, 8, 0);
+  const instant = sampleRow({ pickup_ts: pickup, dropoff_ts: pickup });
+  const events = (row: typeof instant, period = "2024-01") => {
+    const [trip_started, trip_ended, payment_processed] = tripToEvents(row, {
+      ...originOf(row),
+      period,
+    });
+    return { trip_started, trip_ended, payment_processed };
+  };
+  assert.throws(() => eventsToTrip(events(instant)), /a row that curation rejects/);
+  const fine = sampleRow({ pickup_ts: pickup, dropoff_ts: pickup + 20 * 60_000 });
+  assert.throws(() => eventsToTrip(events(fine, "2023-05")), /outside its period 2023-05/);
+  const { trip_started, trip_ended, payment_processed } = events(fine);
+  assert.deepEqual(eventsToTrip({ trip_started, trip_ended, payment_processed }), fine);
+  for (
+    const [type, offTime] of [["trip_started", "pickup"], ["payment_processed", "dropoff"]] as const
+  ) {
+    const moved = { trip_started, trip_ended, payment_processed };
+    moved[type] = { ...moved[type], event_ts: "2030-01-01T00:00:00" } as never;
+    assert.throws(
+      () => eventsToTrip(moved),
+      new RegExp(`event_ts 2030-01-01T00:00:00 is not its ${offTime}`),
+    );
+  }
 });
