@@ -116,8 +116,7 @@ export function curateBatch(
   const periods = new Int32Array(n);
   const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;
   const fixedMonth = state.period === undefined ? NO_PERIOD : monthIndexOfPeriod(state.period);
-  const periodStart = fixedMonth === NO_PERIOD ? NaN : monthStartMs(fixedMonth);
-  const periodEnd = fixedMonth === NO_PERIOD ? NaN : monthStartMs(fixedMonth + 1);
+  const [periodStart, periodEnd] = _monthBounds(fixedMonth);
   const months = new _MonthCache();
   const counts = new Float64Array(CURATION_REASONS.length + 1);
   for (let i = 0; i < n; i++) {
@@ -135,8 +134,9 @@ export function curateBatch(
 
 /**
  * Whether row `i` passes every curation rule that looks at the row alone:
- * all but the period (rule 2) and the duplicate (rule 10), which depend on
- * the load. The synthesizer resamples such rows into any month.
+ * all but the duplicate (rule 10), and the period (rule 2) unless `period`
+ * is given, since both depend on the load. The synthesizer resamples such
+ * rows into any month; the assembler checks rebuilt trips in their period.
  *
  * @example
  * ```ts
@@ -157,11 +157,19 @@ export function curateBatch(
  * });
  * assert.equal(passesRowRules(batch, 0), true);
  * assert.equal(passesRowRules(batch, 1), false); // a fractional count is no count
+ * assert.equal(passesRowRules(batch, 0, "1970-01"), true); // picked up 1970-01-01T00:00
+ * assert.equal(passesRowRules(batch, 0, "1970-02"), false);
  * ```
  */
-export function passesRowRules(batch: RawTripBatch, i: number): boolean {
+export function passesRowRules(batch: RawTripBatch, i: number, period?: string): boolean {
   const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;
-  return _ruleCode(batch, i, pickups[i]!, dropoffs[i]!, -Infinity, Infinity) === ACCEPTED;
+  const [start, end] = _monthBounds(period === undefined ? NO_PERIOD : monthIndexOfPeriod(period));
+  return _ruleCode(batch, i, pickups[i]!, dropoffs[i]!, start, end) === ACCEPTED;
+}
+
+/** Rule 2's bounds of a month, naive ms; NaN for none, which no pickup falls outside. */
+function _monthBounds(month: number): [number, number] {
+  return month === NO_PERIOD ? [NaN, NaN] : [monthStartMs(month), monthStartMs(month + 1)];
 }
 
 /** Rules 1..9 for row `i`: 0 when all pass, else the first failing rule's number. */

@@ -12,7 +12,6 @@ import type {
   TripStartedEvent,
 } from "../../../schemas/trip_event.ts";
 import { passesRowRules } from "../curation/curate_batch.ts";
-import { monthIndexOfPeriod, monthIndexOfTimestamp } from "../curation/period.ts";
 import { keyHex, tripKeyDigests } from "../curation/trip_key.ts";
 import { batchFromRows } from "../raw_trip_batch.ts";
 import { fromNaiveIso } from "./naive_time.ts";
@@ -179,10 +178,13 @@ export function refusedRows(
     at.forEach((i, j) => {
       if (keyHex(digests, j) !== keys[i]) {
         refused.set(i, "its events rebuild a row with another key");
-      } else if (!passesRowRules(batch, j)) {
-        refused.set(i, "its events rebuild a row that curation rejects");
-      } else if (monthIndexOfTimestamp(rows[i]!.pickup_ts!) !== monthIndexOfPeriod(periods[i]!)) {
-        refused.set(i, `its pickup lies outside its period ${periods[i]}`);
+      } else if (!passesRowRules(batch, j, periods[i])) {
+        refused.set(
+          i,
+          passesRowRules(batch, j)
+            ? `its pickup lies outside its period ${periods[i]}`
+            : "its events rebuild a row that curation rejects",
+        );
       }
     });
   }
