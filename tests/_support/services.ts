@@ -2,11 +2,12 @@
  * Where the real services of integration tests live, and a reachability
  * check that fails with a message saying how to start them.
  *
- * With a URL configured (`DATABASE_URL`, `REDIS_URL`, `KAFKA_BROKERS`) or no
- * Docker engine around, tests use that URL or the local default. Only when no
- * URL is configured and a Docker engine is reachable does {@linkcode requireService}
- * start a throwaway container with testcontainers (imported lazily, so
- * machines without Docker never load it).
+ * Tests use the configured URL (`DATABASE_URL`, `REDIS_URL`, `KAFKA_BROKERS`)
+ * or else the local default, when it answers. Only when no URL is configured,
+ * nothing answers on the default and a Docker engine is reachable does
+ * {@linkcode requireService} start a throwaway container with testcontainers
+ * (imported lazily, so machines without Docker never load it): services that
+ * `deno task services:up` just started are used, not shadowed by containers.
  *
  * @module
  */
@@ -79,7 +80,11 @@ export function kafkaBrokers(): string[] {
  * ```
  */
 export async function requireService(kind: ServiceKind): Promise<string> {
-  if (_configured(kind) === undefined && await _dockerReachable()) {
+  const configured = _configured(kind) !== undefined;
+  const address = kind === "kafka" ? kafkaBrokers().join(",") : _url(kind);
+  const [host, port] = _hostPort(kind, address);
+  if (await _probe(host, port)) return address;
+  if (!configured && await _dockerReachable()) {
     let container = started.get(kind);
     if (container === undefined) {
       container = import("./containers.ts").then((m) => m.startContainer(kind));
@@ -87,15 +92,10 @@ export async function requireService(kind: ServiceKind): Promise<string> {
     }
     return await container;
   }
-  const address = kind === "kafka" ? kafkaBrokers().join(",") : _url(kind);
-  const [host, port] = _hostPort(kind, address);
-  if (!await _probe(host, port)) {
-    throw new Error(
-      `${kind} is unreachable at ${host}:${port}: start the local services with ` +
-        `\`deno task services:up\` (or set ${DEFAULTS[kind].env})`,
-    );
-  }
-  return address;
+  throw new Error(
+    `${kind} is unreachable at ${host}:${port}: start the local services with ` +
+      `\`deno task services:up\` (or set ${DEFAULTS[kind].env})`,
+  );
 }
 
 /**
