@@ -17,21 +17,28 @@ Deno.test("e2e: a DATABASE_URL without port or database connects with libpq's de
     `postgres://${url.username}@${url.hostname}:5432`, // no database: the user's
   ];
   const schema = testName("e2e_dburl");
-  for (const databaseUrl of variants) {
-    const run = await denoTask(["zones", "--schema", schema, "--json"], {
-      env: { DATABASE_URL: databaseUrl },
-    });
-    assert.equal(run.code, 0, `${databaseUrl}: ${run.stderr}`);
-    assert.equal(JSON.parse(run.stdout).zones, 265);
-  }
-  for (const database of [url.pathname.slice(1), user]) {
-    const sql = postgres({ host: url.hostname, port: 5432, user, database, max: 1 });
-    try {
-      const [row] = await sql`select count(*)::int as n from ${sql(schema)}.zones`;
-      assert.equal(row!.n, 265, database);
-    } finally {
-      await sql.unsafe(`drop schema if exists "${schema}" cascade`);
-      await sql.end();
+  try {
+    for (const databaseUrl of variants) {
+      const run = await denoTask(["zones", "--schema", schema, "--json"], {
+        env: { DATABASE_URL: databaseUrl },
+      });
+      assert.equal(run.code, 0, `${databaseUrl}: ${run.stderr}`);
+      assert.equal(JSON.parse(run.stdout).zones, 265);
+    }
+    for (const database of [url.pathname.slice(1), user]) {
+      const sql = postgres({ host: url.hostname, port: 5432, user, database, max: 1 });
+      try {
+        const [row] = await sql`select count(*)::int as n from ${sql(schema)}.zones`;
+        assert.equal(row!.n, 265, database);
+      } finally {
+        await sql.end();
+      }
+    }
+  } finally {
+    // Either database may hold the schema, whichever run got that far.
+    for (const database of new Set([url.pathname.slice(1), user])) {
+      const sql = postgres({ host: url.hostname, port: 5432, user, database, max: 1 });
+      await sql.unsafe(`drop schema if exists "${schema}" cascade`).finally(() => sql.end());
     }
   }
 });

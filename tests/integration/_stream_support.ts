@@ -31,6 +31,8 @@ export interface StreamWorld {
   store: PostgresStore;
   bus: KafkaBus;
   cache: RedisCache;
+  /** Assemblers started by {@linkcode spawnAssembler}: `close()` kills any still running. */
+  children: Set<Deno.ChildProcess>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openWorld(
   const store = await PostgresStore.open({ url, schema });
   const bus = await KafkaBus.open({ ...busOptions, brokers: brokers.split(",") });
   const cache = await RedisCache.open({ url: redisUrl });
+  const children = new Set<Deno.ChildProcess>();
   return {
     url,
     brokers,
@@ -59,15 +62,43 @@ export async function openWorld(
     store,
     bus,
     cache,
+    children,
     async close() {
+      // A failed test must not leave an assembler writing into what is dropped next.
+      await Promise.all([...children].map(_kill));
       const topics = streamTopics(topicPrefix);
       await bus.deleteTopics([topics.events, topics.rejects, topics.dlq]).catch(() => {});
-      await cache.delete([`chillflow:${schema}:${group}:${topics.events}:wm`]);
+      await _deleteRedisKeys(redisUrl, `chillflow:${schema}:*`);
       await store.exec(`drop schema if exists "${schema}" cascade`);
       await store.exec(`drop schema if exists "${schema}_batch" cascade`);
       await Promise.allSettled([bus.close(), cache.close(), store.close()]);
     },
   };
+}
+
+async function _kill(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // Already exited.
+  }
+  await child.status;
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream.locked) await stream.cancel();
+  }
+}
+
+/** Deletes every key matching `pattern`: partial trips, indexes and watermarks of a test. */
+async function _deleteRedisKeys(url: string, pattern: string): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(url);
+  try {
+    for await (const keys of client.scanStream({ match: pattern, count: 1000 })) {
+      if ((keys as string[]).length > 0) await client.del(...(keys as string[]));
+    }
+  } finally {
+    await client.quit();
+  }
 }
 
 /** Loads green 2024-01 through the batch path (with KPIs) into the world's batch schema. */
@@ -98,7 +129,7 @@ export async function count(world: StreamWorld, table: string): Promise<number> 
 /** Starts `deno task assemble` as a subprocess with the task's own permissions. */
 export function spawnAssembler(world: StreamWorld, extra: string[] = []): Deno.ChildProcess {
   const task = taskCommand("assemble");
-  return new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: [
       ...task.args,
       "--schema",
@@ -120,6 +151,8 @@ export function spawnAssembler(world: StreamWorld, extra: string[] = []): Deno.C
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  world.children.add(child);
+  return child;
 }
 
 /** Waits for a child and returns its exit code and output. */

@@ -4,7 +4,8 @@
  * stderr once its signal listeners are in place, then:
  * - `ignores`: waits forever, not watching the signal (a task like ingest);
  * - `stops`: watches the signal and returns a summary when it fires;
- * - `stubborn`: says it stops on signals but never looks (a slow phase);
+ * - `stubborn`: says it stops on signals but goes on (a slow phase), printing
+ *   "stopping" on stderr when the first one arrives;
  * - `bar-fails`: starts a progress bar, then fails.
  *
  * @module
@@ -30,6 +31,9 @@ const task: TaskDefinition<{ args: string[] }> = {
     if (mode === "stops") {
       await new Promise((resolve) => context.signal.addEventListener("abort", resolve));
       return { stopped: true };
+    }
+    if (mode === "stubborn") {
+      context.signal.addEventListener("abort", () => console.error("stopping"));
     }
     return await new Promise(() => setInterval(() => {}, 1000));
   },

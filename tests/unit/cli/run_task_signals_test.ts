@@ -11,15 +11,23 @@ async function start(mode: string) {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  await stderrLine(child, "ready");
+  return child;
+}
+
+/** Reads the child's stderr until a line `line` (the rest stays unread). */
+async function stderrLine(child: Deno.ChildProcess, line: string) {
   const reader = child.stderr.getReader();
   let stderr = "";
-  while (!stderr.includes("ready\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the fixture ended before it was ready: ${stderr}`);
-    stderr += decoder.decode(value);
+  try {
+    while (!stderr.split("\n").includes(line)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the fixture ended before it printed "${line}": ${stderr}`);
+      stderr += decoder.decode(value);
+    }
+  } finally {
+    reader.releaseLock();
   }
-  reader.releaseLock();
-  return child;
 }
 
 /** The child's exit, or a failure after `ms` (the child is killed then). */
@@ -56,7 +64,7 @@ Deno.test("runTask: SIGTERM lets a task that watches signals stop cleanly, with 
 Deno.test("runTask: a second SIGTERM ends a task that has not stopped yet, with 143", async () => {
   const child = await start("stubborn");
   child.kill("SIGTERM");
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await stderrLine(child, "stopping");
   child.kill("SIGTERM");
   const out = await exitWithin(child, 10_000);
   assert.equal(out.code, 143);

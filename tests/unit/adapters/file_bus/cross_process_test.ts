@@ -50,7 +50,7 @@ Deno.test("FileBus: a later process consumes what an earlier one published", asy
   await withBusDir(async (dir) => {
     const bus = await FileBus.open({ dir, ...OPTIONS });
     await bus.ensureTopic("events", 3);
-    const publisher = spawn("publish", dir, "events", "50");
+    await using publisher = spawn("publish", dir, "events", "50");
     await publisher.stdout.cancel();
     assert.equal((await publisher.status).code, 0);
 
@@ -75,7 +75,8 @@ Deno.test("FileBus: a killed member's partitions are taken over by the group", a
   await withBusDir(async (dir) => {
     const bus = await FileBus.open({ dir, ...OPTIONS });
     await bus.ensureTopic("events", 4);
-    const child = spawn("member", dir, "events", "g");
+    // Disposed (killed) even when an assertion fails before the test kills it.
+    await using child = spawn("member", dir, "events", "g");
     const out = lines(child);
     await waitFor(() => out.all.includes("joined"), "the child to join");
 
