@@ -49,6 +49,7 @@ export const verifyTask: TaskDefinition<VerifyTaskOptions> = {
           "5",
         ),
       ["store"],
+      { schema: false },
     ),
   options: optionsSchema,
   async run(options, context) {

@@ -52,6 +52,15 @@ export interface TaskDefinition<O> {
 /** Ports whose connection flags {@linkcode connectionOptions} can add. */
 export type PortName = "store" | "bus" | "cache";
 
+/** Options of {@linkcode connectionOptions}. */
+export interface ConnectionFlagOptions {
+  /**
+   * Whether a task on the store gets `--schema`: not one that names its
+   * schemas otherwise (verify's `--left` and `--right`). @default true
+   */
+  schema?: boolean;
+}
+
 /**
  * Adds the connection flags of the given ports to a command. Flags win over
  * `DATABASE_URL`, `KAFKA_BROKERS` and `REDIS_URL`; unset means embedded.
@@ -63,18 +72,26 @@ export type PortName = "store" | "bus" | "cache";
  * import assert from "node:assert";
  * const command = connectionOptions(new Command("x"), ["store"]);
  * assert.ok(command.options.some((o) => o.long === "--schema"));
+ * const verify = connectionOptions(new Command("v"), ["store"], { schema: false });
+ * assert.ok(!verify.options.some((o) => o.long === "--schema"));
  * ```
  */
-export function connectionOptions(command: Command, ports: readonly PortName[]): Command {
+export function connectionOptions(
+  command: Command,
+  ports: readonly PortName[],
+  { schema = true }: ConnectionFlagOptions = {},
+): Command {
   if (ports.includes("store")) {
     command.option(
       "--database-url <url>",
       "PostgreSQL URL (default: $DATABASE_URL, else embedded PGlite)",
     );
-    command.option(
-      "--schema <name>",
-      "PostgreSQL schema (default: $CHILLFLOW_SCHEMA or chillflow)",
-    );
+    if (schema) {
+      command.option(
+        "--schema <name>",
+        "PostgreSQL schema (default: $CHILLFLOW_SCHEMA or chillflow)",
+      );
+    }
   }
   if (ports.includes("bus")) {
     command.option(

@@ -57,6 +57,12 @@ Deno.test("smoke: produce refuses late payments delayed by nothing, and seeds be
   }
 });
 
+Deno.test("smoke: verify names its schemas with --left and --right only, so --schema is a usage error", async () => {
+  const r = await runDenoTask("verify", "--left", "a", "--right", "b", "--schema", "c");
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /unknown option '--schema'/);
+});
+
 Deno.test("smoke: task modules import the project only through mod.ts", async () => {
   for await (const entry of Deno.readDir(repoPath("tasks"))) {
     if (!entry.name.endsWith(".ts")) continue;
