@@ -29,7 +29,13 @@ export * from "./schemas/trip_event.ts";
 export * from "./src/ports/store.ts";
 export * from "./src/ports/bus.ts";
 export * from "./src/ports/cache.ts";
-export * from "./src/errors.ts";
+export {
+  ChillFlowError,
+  type ChillFlowErrorOptions,
+  type ErrorCode,
+  exitCodeOf,
+  redact,
+} from "./src/errors.ts";
 export * from "./src/config.ts";
 export * from "./src/runtime.ts";
 export type { KafkaBusOptions } from "./src/adapters/kafka/options.ts";

@@ -35,15 +35,6 @@ export interface ConnectionFlags {
   dataDir?: string;
 }
 
-/** The environment variables {@linkcode resolveSettings} reads. */
-export const SETTINGS_ENV_VARS: readonly string[] = [
-  "DATABASE_URL",
-  "KAFKA_BROKERS",
-  "REDIS_URL",
-  "CHILLFLOW_SCHEMA",
-  "CHILLFLOW_DATA_DIR",
-];
-
 const schemaName = z.string().regex(
   /^[a-z_][a-z0-9_]{0,62}$/,
   "must be a lowercase SQL identifier (letters, digits, _)",
@@ -71,10 +62,19 @@ function readEnv(name: string): string | undefined {
  * @returns Validated settings.
  * @throws {ChillFlowError} `CF_CONFIG` when a value is malformed.
  *
- * @example Embedded defaults
- * ```ts ignore
- * const settings = resolveSettings({ schema: "batch" });
- * // settings.databaseUrl is undefined unless DATABASE_URL is set
+ * @example Flags win over the environment
+ * ```ts
+ * import { resolveSettings } from "./config.ts";
+ * import assert from "node:assert";
+ * const settings = resolveSettings({
+ *   databaseUrl: "postgres://app@db.internal:5432/taxi",
+ *   kafkaBrokers: "k1:9092,k2:9092",
+ *   schema: "batch",
+ *   dataDir: ".chillflow",
+ * });
+ * assert.equal(settings.databaseUrl, "postgres://app@db.internal:5432/taxi");
+ * assert.deepEqual(settings.kafkaBrokers, ["k1:9092", "k2:9092"]);
+ * assert.equal(settings.schema, "batch");
  * ```
  */
 export function resolveSettings(flags: ConnectionFlags = {}): ConnectionSettings {
@@ -99,37 +99,4 @@ export function resolveSettings(flags: ConnectionFlags = {}): ConnectionSettings
   if (parsed.data.kafkaBrokers) settings.kafkaBrokers = parsed.data.kafkaBrokers;
   if (parsed.data.redisUrl) settings.redisUrl = parsed.data.redisUrl;
   return settings;
-}
-
-/**
- * Describes where each port points, without secrets, for logs and `--json`.
- *
- * @example
- * ```ts
- * import { describeSettings } from "./config.ts";
- * import assert from "node:assert";
- * const text = describeSettings({ schema: "s", dataDir: ".chillflow" });
- * assert.equal(text.store, "pglite:.chillflow/pglite (schema s)");
- * ```
- */
-export function describeSettings(
-  settings: ConnectionSettings,
-): Record<"store" | "bus" | "cache", string> {
-  const host = (url: string) => {
-    try {
-      const parsed = new URL(url);
-      return `${parsed.hostname}:${parsed.port}${parsed.pathname}`;
-    } catch {
-      return "(unparsable URL)";
-    }
-  };
-  return {
-    store: settings.databaseUrl
-      ? `postgres:${host(settings.databaseUrl)} (schema ${settings.schema})`
-      : `pglite:${settings.dataDir}/pglite (schema ${settings.schema})`,
-    bus: settings.kafkaBrokers
-      ? `kafka:${settings.kafkaBrokers.join(",")}`
-      : `file:${settings.dataDir}/bus`,
-    cache: settings.redisUrl ? `redis:${host(settings.redisUrl)}` : "memory",
-  };
 }

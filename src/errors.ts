@@ -19,8 +19,7 @@ export type ErrorCode =
   | "CF_BUS"
   | "CF_CACHE_UNREACHABLE"
   | "CF_DOWNLOAD"
-  | "CF_VERIFY_MISMATCH"
-  | "CF_EVENT_INVALID";
+  | "CF_VERIFY_MISMATCH";
 
 /** Options of {@linkcode ChillFlowError}. */
 export interface ChillFlowErrorOptions {

@@ -31,7 +31,7 @@ export type TaskSummary = Record<string, unknown>;
 export interface TaskDefinition<O> {
   /** Command name, e.g. `"ingest"`. */
   name: string;
-  /** One line for `--help` and the README's task table. */
+  /** One line for `--help`. */
   summary: string;
   /** Declares the task's arguments and options on a commander command. */
   configure(command: Command): Command;
@@ -110,7 +110,7 @@ export function connectionOptions(
 }
 
 /**
- * Builds the commander command of a task (used by `runTask` and by docs).
+ * Builds the commander command of a task (what `runTask` parses with).
  *
  * @example
  * ```ts

@@ -40,9 +40,17 @@ export interface RawTripBatch {
  * ```ts
  * import { batchFromRows, rowOf } from "./raw_trip_batch.ts";
  * import assert from "node:assert";
- * const batch = batchFromRows([], { tripType: "green", sourceFile: "f.parquet" });
- * assert.equal(batch.length, 0);
- * assert.throws(() => rowOf(batch, 0));
+ * const row = {
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0,
+ *   improvement_surcharge: 1, total_amount: 17.05, congestion_surcharge: 2.75, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
+ * } as const;
+ * const batch = batchFromRows([row], { tripType: "green", sourceFile: "f.parquet" });
+ * assert.deepEqual(rowOf(batch, 0), row);
+ * assert.throws(() => rowOf(batch, 1), RangeError);
  * ```
  */
 export function rowOf(batch: RawTripBatch, i: number): RawTrip {

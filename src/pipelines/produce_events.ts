@@ -175,7 +175,8 @@ class _Interned<T> {
  *
  * @example
  * ```ts ignore
- * const summary = await produceEvents(bus, "data/green_tripdata_2024-01.parquet", { speed: 60 });
+ * // As fast as possible; { speed: 60 } would pace a month's events over about 12 hours.
+ * const summary = await produceEvents(bus, "data/green_tripdata_2024-01.parquet");
  * console.log(summary.events); // 167739
  * ```
  */

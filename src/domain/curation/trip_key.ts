@@ -250,15 +250,16 @@ export function canonicalText(row: RawTrip): string {
  * ```ts
  * import { tripKey } from "./trip_key.ts";
  * import assert from "node:assert";
+ * // The README's example row: the first accepted trip of green 2024-01.
  * const key = tripKey({
- *   trip_type: "yellow", vendor_id: null, pickup_ts: null, dropoff_ts: null,
- *   passenger_count: null, trip_distance: null, ratecode_id: null, store_and_fwd_flag: null,
- *   pu_location_id: null, do_location_id: null, payment_type: null, fare_amount: null,
- *   extra: null, mta_tax: null, tip_amount: null, tolls_amount: null,
- *   improvement_surcharge: null, total_amount: null, congestion_surcharge: null,
- *   airport_fee: null, cbd_congestion_fee: null, ehail_fee: null, trip_type_code: null,
+ *   trip_type: "green", vendor_id: 2, pickup_ts: Date.UTC(2024, 0, 1, 0, 57, 55),
+ *   dropoff_ts: Date.UTC(2024, 0, 1, 1, 17, 43), passenger_count: 1, trip_distance: 2.58,
+ *   ratecode_id: 1, store_and_fwd_flag: "N", pu_location_id: 236, do_location_id: 239,
+ *   payment_type: 2, fare_amount: 12.8, extra: 1, mta_tax: 0.5, tip_amount: 0, tolls_amount: 0,
+ *   improvement_surcharge: 1, total_amount: 17.05, congestion_surcharge: 2.75, airport_fee: null,
+ *   cbd_congestion_fee: null, ehail_fee: null, trip_type_code: 1,
  * });
- * assert.match(key, /^[0-9a-f]{32}$/);
+ * assert.equal(key, "299560aeca6fa8fab6565070311ebd07");
  * ```
  */
 export function tripKey(row: RawTrip): string {
