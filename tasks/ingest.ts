@@ -46,8 +46,14 @@ export const ingestTask: TaskDefinition<IngestTaskOptions> = {
     connectionOptions(
       command
         .argument("<files...>", "Parquet files (*_tripdata_YYYY-MM.parquet)")
-        .option("--period <YYYY-MM>", "period of every file (default: from the file name)")
-        .option("--trip-type <type>", "yellow or green (default: from the columns or name)"),
+        .option(
+          "--period <YYYY-MM>",
+          "period of files whose name holds none (default: from the name; one it contradicts is refused)",
+        )
+        .option(
+          "--trip-type <type>",
+          "yellow or green, for files whose columns and name do not tell",
+        ),
       ["store"],
     ),
   options: optionsSchema,

@@ -52,8 +52,14 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
     connectionOptions(
       command
         .argument("<file>", "Parquet file (*_tripdata_YYYY-MM.parquet)")
-        .option("--period <YYYY-MM>", "period of the file (default: from the file name)")
-        .option("--trip-type <type>", "yellow or green (default: from the columns or name)")
+        .option(
+          "--period <YYYY-MM>",
+          "period of a file whose name holds none (default: from the name; one it contradicts is refused)",
+        )
+        .option(
+          "--trip-type <type>",
+          "yellow or green, for a file whose columns and name do not tell",
+        )
         .option("--speed <N>", "replay at N x real time (default: as fast as possible)")
         .option("--partitions <N>", "partitions of the topics created", "6")
         .option("--topic-prefix <P>", "prefix of the topic names", "")

@@ -7,18 +7,21 @@
 import { createHash } from "node:crypto";
 import type { ReasonCounts } from "../../schemas/curation_reason.ts";
 import type { TripType } from "../../schemas/raw_trip.ts";
-import { monthIndexOfPeriod, periodFromFileName } from "../domain/curation/period.ts";
 import { ChillFlowError } from "../errors.ts";
 import { inspectTripFile } from "../io/parquet/inspect_trip_file.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
 import { EncodedStream } from "./_encoded_stream.ts";
+import { loadPeriod } from "./_load_period.ts";
 import { REJECTED_COLUMNS, TRIP_COLUMNS } from "./_trip_lines.ts";
 
 /** Options of {@linkcode ingestFile}. */
 export interface IngestOptions {
-  /** `YYYY-MM`; defaults to the file name's period, else none (rows take their pickup month). */
+  /**
+   * `YYYY-MM`; defaults to the file name's period, else none (rows take their
+   * pickup month). One that contradicts the file name is refused (`CF_USAGE`).
+   */
   period?: string;
-  /** Overrides the trip type found in the columns or the file name. */
+  /** The trip type, for a file whose columns and name do not tell; a contradiction is `CF_USAGE`. */
   tripType?: TripType;
   /** Told how many rows are done, as they are encoded; `total` is the file's row count. */
   progress?: (rowsDone: number, total: number) => void;
@@ -72,8 +75,7 @@ export async function ingestFile(
 ): Promise<IngestSummary> {
   const started = new Date();
   const info = await inspectTripFile(path, { tripType: options.tripType });
-  const period = options.period ?? periodFromFileName(info.sourceFile);
-  if (period !== undefined) monthIndexOfPeriod(period);
+  const period = loadPeriod(info.sourceFile, options.period);
   const tripType = info.tripType;
   let done = 0;
   using stream = new EncodedStream({
@@ -173,21 +175,42 @@ interface _Scope {
   sourceFile: string;
 }
 
+/**
+ * Deletes what a load replaces: its month of its trip type, and every earlier
+ * load of the same file, found in `load_audit` (every load writes its row in
+ * its own transaction). An earlier load with a period is deleted through the
+ * (period, trip type) index; `trips` has no index on `source_file`, and a
+ * delete by file alone scans the whole table, so only an earlier load without
+ * a period (its rows took their pickup months) is deleted that way.
+ */
 async function _deleteScope(
   tx: SqlClient,
   scope: _Scope,
 ): Promise<void> {
   await _lockScope(tx, scope);
-  if (scope.period === undefined) {
-    // Rows took their pickup months: the scope is what this file loaded before.
-    await tx.query("delete from trips where source_file = $1", [scope.sourceFile]);
-    await tx.query("delete from rejected_trips where source_file = $1", [scope.sourceFile]);
-    return;
+  const earlier = await tx.query<{ trip_type: string; period: string | null }>(
+    `select distinct trip_type, to_char(period, 'YYYY-MM') as period
+     from load_audit where source_file = $1`,
+    [scope.sourceFile],
+  );
+  const deletes: [string, unknown[]][] = [];
+  if (scope.period !== undefined) {
+    deletes.push(["trip_type = $1 and period = $2::date", [scope.tripType, `${scope.period}-01`]]);
   }
-  const params = [scope.tripType, `${scope.period}-01`, scope.sourceFile];
-  const where = "(trip_type = $1 and period = $2::date) or source_file = $3";
-  await tx.query(`delete from trips where ${where}`, params);
-  await tx.query(`delete from rejected_trips where ${where}`, params);
+  for (const load of earlier) {
+    if (load.period === null) {
+      deletes.push(["source_file = $1", [scope.sourceFile]]);
+    } else if (load.trip_type !== scope.tripType || load.period !== scope.period) {
+      deletes.push([
+        "trip_type = $1 and period = $2::date and source_file = $3",
+        [load.trip_type, `${load.period}-01`, scope.sourceFile],
+      ]);
+    }
+  }
+  for (const [where, params] of deletes) {
+    await tx.query(`delete from trips where ${where}`, params);
+    await tx.query(`delete from rejected_trips where ${where}`, params);
+  }
 }
 
 /**

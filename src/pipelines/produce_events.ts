@@ -14,7 +14,7 @@ import {
   type TripRejectMessage,
 } from "../../schemas/trip_event.ts";
 import { createCurationState, curateBatch } from "../domain/curation/curate_batch.ts";
-import { periodFromFileName, periodOfMonthIndex } from "../domain/curation/period.ts";
+import { periodOfMonthIndex } from "../domain/curation/period.ts";
 import { ACCEPTED, reasonOfCode, zeroReasonCounts } from "../domain/curation/reasons.ts";
 import { keyHex, TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { type ReplayDisorder, ReplayPlanner } from "../domain/events/replay_plan.ts";
@@ -23,6 +23,7 @@ import type { RawTripBatch } from "../domain/raw_trip_batch.ts";
 import { inspectTripFile } from "../io/parquet/inspect_trip_file.ts";
 import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
 import type { Bus, OutgoingMessage } from "../ports/bus.ts";
+import { loadPeriod } from "./_load_period.ts";
 import { rawJson } from "./_trip_lines.ts";
 import { streamTopics } from "./stream_topics.ts";
 import { TripKeyStream } from "./_trip_key_stream.ts";
@@ -35,9 +36,12 @@ const PUBLISHES_IN_FLIGHT = 2;
 
 /** Options of {@linkcode produceEvents}. */
 export interface ProduceOptions extends ReplayDisorder {
-  /** `YYYY-MM`; defaults to the file name's period, else rows take their pickup month. */
+  /**
+   * `YYYY-MM`; defaults to the file name's period, else rows take their pickup
+   * month. One that contradicts the file name is refused (`CF_USAGE`).
+   */
   period?: string;
-  /** Overrides the trip type found in the columns or the file name. */
+  /** The trip type, for a file whose columns and name do not tell; a contradiction is `CF_USAGE`. */
   tripType?: TripType;
   /** Replay at this multiple of real time; unset = as fast as possible. */
   speed?: number;
@@ -187,7 +191,7 @@ export async function produceEvents(
 ): Promise<ProduceSummary> {
   const started = performance.now();
   const info = await inspectTripFile(path, { tripType: options.tripType });
-  const period = options.period ?? periodFromFileName(info.sourceFile);
+  const period = loadPeriod(info.sourceFile, options.period);
   const topics = streamTopics(options.topicPrefix);
   const partitions = options.partitions ?? 6;
   // Creating topics takes round trips: they are made while the file is read.

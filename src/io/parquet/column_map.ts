@@ -39,7 +39,10 @@ export interface TripColumnMap {
 export interface MapTripColumnsOptions {
   /** Base name of the file, for messages and the trip type fallback. */
   fileName: string;
-  /** Overrides the trip type found in the columns or file name. */
+  /**
+   * The trip type, for a file whose columns and name do not tell; one that
+   * contradicts them is refused (`CF_USAGE`).
+   */
   tripType?: TripType;
 }
 
@@ -146,7 +149,18 @@ export function mapTripColumns(
     // With both prefixes present, the one matching the trip type wins below.
     if (!previous || stamp) byField.set(field, { name: element.name, field, kind });
   }
-  const tripType = options.tripType ?? _typeFromPrefixes(prefixes) ?? _typeFromName(file);
+  const found = _typeFromPrefixes(prefixes) ?? _typeFromName(file);
+  if (options.tripType !== undefined && found !== undefined && options.tripType !== found) {
+    // A load replaces its month of its trip type: a green file read as yellow
+    // would delete the yellow month.
+    const says = prefixes.size === 1 ? `its ${[...prefixes][0]}_ columns say` : "its name says";
+    throw new ChillFlowError(
+      "CF_USAGE",
+      `Cannot read "${file}" as ${options.tripType} trips: ${says} ${found} ` +
+        "(give no trip type, or the one the file has)",
+    );
+  }
+  const tripType = options.tripType ?? found;
   if (!tripType) {
     throw _schemaError(file, "cannot tell yellow from green; pass the trip type explicitly");
   }

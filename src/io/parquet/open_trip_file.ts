@@ -35,7 +35,7 @@ export interface OpenTripFile {
 
 /** Options of {@linkcode openTripFile}. */
 export interface OpenTripFileOptions {
-  /** Overrides the trip type found in the columns or the file name. */
+  /** The trip type, for a file whose columns and name do not tell; a contradiction is `CF_USAGE`. */
   tripType?: TripType;
 }
 

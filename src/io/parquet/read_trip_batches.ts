@@ -21,7 +21,7 @@ import { NAIVE_TIMESTAMP_PARSERS } from "./timestamp.ts";
 
 /** Options of {@linkcode readTripBatches}. */
 export interface ReadTripBatchesOptions {
-  /** Overrides the trip type found in the columns or the file name. */
+  /** The trip type, for a file whose columns and name do not tell; a contradiction is `CF_USAGE`. */
   tripType?: TripType;
   /**
    * Maximum rows per batch. Batches never cross a row group, so a batch may

@@ -20,10 +20,26 @@ Deno.test("mapTripColumns() takes the trip type from tpep_/lpep_ columns before 
   assert.equal(mapTripColumns(stamps("lpep"), { fileName: "x.parquet" }).tripType, "green");
 });
 
-Deno.test("mapTripColumns() lets the option override the columns", () => {
+Deno.test("mapTripColumns() takes the option where the file does not tell, and refuses one it contradicts", () => {
+  const both = [...stamps("tpep"), ...stamps("lpep")];
+  assert.equal(mapTripColumns(both, { fileName: "x", tripType: "yellow" }).tripType, "yellow");
   assert.equal(
-    mapTripColumns(stamps("tpep"), { fileName: "x", tripType: "green" }).tripType,
-    "green",
+    mapTripColumns(stamps("tpep"), { fileName: "x", tripType: "yellow" }).tripType,
+    "yellow",
+  );
+  const refused = (message: RegExp) => (error: unknown) => {
+    assert.ok(error instanceof ChillFlowError);
+    assert.equal(error.code, "CF_USAGE");
+    assert.match(error.message, message);
+    return true;
+  };
+  assert.throws(
+    () => mapTripColumns(stamps("tpep"), { fileName: "x", tripType: "green" }),
+    refused(/^Cannot read "x" as green trips: its tpep_ columns say yellow/),
+  );
+  assert.throws(
+    () => mapTripColumns(both, { fileName: "green_tripdata_2024-01.parquet", tripType: "yellow" }),
+    refused(/as yellow trips: its name says green/),
   );
 });
 

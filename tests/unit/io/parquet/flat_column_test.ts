@@ -18,7 +18,7 @@ async function compareAll(path: string): Promise<{ fast: number; fallback: numbe
   await using file = await openFileBuffer(path);
   const metadata = await parquetMetadataAsync(file, { parsers: NAIVE_TIMESTAMP_PARSERS });
   const elements = parquetSchema(metadata).children.map((c) => c.element);
-  const map = mapTripColumns(elements, { fileName: "x", tripType: "green" });
+  const map = mapTripColumns(elements, { fileName: path.split("/").at(-1)! });
   let fast = 0, fallback = 0, groupStart = 0;
   for (const group of metadata.row_groups) {
     const rows = Number(group.num_rows);

@@ -38,8 +38,10 @@ Deno.test("inspectTripFile() counts row groups and reports INT96 timestamps", as
   const dir = await Deno.makeTempDir({ prefix: "cf_inspect_" });
   try {
     const path = `${dir}/legacy.parquet`;
-    await writeFixture(path, taxiColumns(250, { unit: "INT96" }), { rowGroupSize: 100 });
-    const info = await inspectTripFile(path, { tripType: "green" });
+    await writeFixture(path, taxiColumns(250, { unit: "INT96", prefix: "lpep" }), {
+      rowGroupSize: 100,
+    });
+    const info = await inspectTripFile(path);
     assert.equal(info.rows, 250);
     assert.equal(info.rowGroups, 3);
     assert.equal(info.maxRowGroupRows, 100);

@@ -141,9 +141,13 @@ Deno.test("readTripBatches() reads only the requested columns, the rest null", a
   assert.equal(batch!.storeAndFwdFlag[0], null);
 });
 
-Deno.test("readTripBatches() lets the caller override the trip type", async () => {
-  const [batch] = await collect(GREEN_2024_01, { tripType: "yellow", batchRows: 5 });
-  assert.equal(batch!.tripType, "yellow");
+Deno.test("readTripBatches() refuses a trip type the file's columns contradict", async () => {
+  await assert.rejects(
+    () => collect(GREEN_2024_01, { tripType: "yellow", batchRows: 5 }),
+    /as yellow trips: its lpep_ columns say green/,
+  );
+  const [batch] = await collect(GREEN_2024_01, { tripType: "green", batchRows: 5 });
+  assert.equal(batch!.tripType, "green");
 });
 
 Deno.test("readTripBatches() rejects a non-positive batch size", async () => {
