@@ -27,6 +27,7 @@ import {
 } from "../../schemas/trip_event.ts";
 import type { z } from "zod";
 import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembler.ts";
+import { isStorableText } from "../domain/curation/storable.ts";
 import { eventTimeMismatch } from "../domain/events/events_to_trip.ts";
 import { hourSumsOf } from "../domain/kpis/hour_sums.ts";
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
@@ -125,12 +126,13 @@ export async function prepareRound(
   for (const [i, batch] of batches.entries()) {
     if (i > 0) await new Promise((r) => setTimeout(r, 0));
     if (batch.topic === topics.rejects) {
-      for (const reject of _validMessages(batch, dead, tripRejectSchema, isTripReject)) {
+      const valid = _validMessages(batch, dead, tripRejectSchema, isTripReject, _rejectRefusal);
+      for (const reject of valid) {
         rejects.push(reject);
       }
       continue;
     }
-    const events = _validMessages(batch, dead, tripEventSchema, isTripEvent, _timeRefusal);
+    const events = _validMessages(batch, dead, tripEventSchema, isTripEvent, _eventRefusal);
     const keys = [...new Set(events.map((e) => e.trip_key))];
     partitions.push({ batch, events, keys });
   }
@@ -139,10 +141,34 @@ export async function prepareRound(
   return { sources, partitions, rejects, deadLetters: dead.length };
 }
 
-/** Why an event is refused for its time, or undefined (a forged time would move the watermark). */
-function _timeRefusal(event: TripEvent): string | undefined {
-  const why = eventTimeMismatch(event);
+/**
+ * Why an event is refused, or undefined: text the tables cannot hold (its
+ * trip's COPY would fail the round at every restart), or a time off its own
+ * pickup or dropoff (a forged time would move the watermark).
+ */
+function _eventRefusal(event: TripEvent): string | undefined {
+  const flag = event.event_type === "trip_started" ? event.data.store_and_fwd_flag : null;
+  const why = !isStorableText(event.source_file)
+    ? "its source_file is text PostgreSQL cannot hold"
+    : flag !== null && !isStorableText(flag)
+    ? "its store_and_fwd_flag is text PostgreSQL cannot hold"
+    : eventTimeMismatch(event);
   return why === undefined ? undefined : `Cannot use event ${event.event_id}: ${why}`;
+}
+
+/** Why a reject is refused, or undefined: what `rejected_trips` cannot hold would fail the round. */
+function _rejectRefusal(reject: TripRejectMessage): string | undefined {
+  const texts = [reject.source_file, ...Object.entries(reject.raw).flat()];
+  const why = texts.some((t) => typeof t === "string" && !isStorableText(t))
+    ? "it holds text PostgreSQL cannot hold"
+    : reject.period?.startsWith("0000-")
+    ? `its period ${reject.period} is before the year 1`
+    : undefined;
+  return why === undefined
+    ? undefined
+    : `Cannot use the reject of row ${reject.source_row} of ${
+      JSON.stringify(reject.source_file)
+    }: ${why}`;
 }
 
 /**

@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { MONEY_FIELDS, RAW_TRIP_FIELDS } from "../../schemas/raw_trip.ts";
-import { type NumericField, type RawTripBatch, rowOf } from "../domain/raw_trip_batch.ts";
+import { RAW_TRIP_FIELDS } from "../../schemas/raw_trip.ts";
+import { type RawTripBatch, rowOf } from "../domain/raw_trip_batch.ts";
 import { ChillFlowError } from "../errors.ts";
 import { writeNaiveTimestamp, writeNumber } from "../domain/curation/ascii_format.ts";
 import type { CurationVerdicts } from "../domain/curation/curate_batch.ts";
 import { periodOfMonthIndex } from "../domain/curation/period.ts";
 import { reasonOfCode } from "../domain/curation/reasons.ts";
+import { isStorableText, unstorableField } from "../domain/curation/storable.ts";
 import { keyHex, TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { type CopyBuffer, ROW_RESERVE, writeCopyText } from "./_copy_buffer.ts";
 
@@ -35,10 +36,6 @@ export const REJECTED_COLUMNS: readonly string[] = [
 ];
 
 const TAB = 9;
-const INT_FIELDS = ["vendor_id", "ratecode_id", "payment_type", "trip_type_code"] as const;
-const INT4_MAX = 2_147_483_647;
-/** `numeric(12,2)` holds magnitudes below 10^10 (after rounding to cents). */
-const MONEY_LIMIT = 9_999_999_999.995;
 const NEWLINE = 10;
 const SPACE = 32;
 const HEX_CODES = new TextEncoder().encode("0123456789abcdef");
@@ -110,7 +107,19 @@ export function writeRejectedLine(
   i: number,
   sourceFileBytes: Uint8Array,
 ): void {
+  const flag = batch.storeAndFwdFlag[i];
+  if (flag != null && !isStorableText(flag)) {
+    _unstorable(
+      batch,
+      i,
+      `store_and_fwd_flag ${JSON.stringify(flag)}, text PostgreSQL cannot hold`,
+    );
+  }
   const month = verdicts.periods[i]!;
+  // Month indexes 0-11 are the year 0, which PostgreSQL dates do not have.
+  if (month >= 0 && month < 12) {
+    _unstorable(batch, i, "a pickup in the year 0, which no date holds");
+  }
   const line = [
     String(batch.firstRow + i),
     keyHex(verdicts.keys, i),
@@ -152,36 +161,18 @@ function _isoText(ms: number): string {
 }
 
 /**
- * Refuses, with one line naming the file and row, an accepted row whose codes
- * or money do not fit their columns (`int`, `numeric(12,2)`): no curation
- * reason covers them, and the server would otherwise fail the COPY.
+ * Refuses, with one line naming the file and row, an accepted row that its
+ * columns cannot hold ({@linkcode unstorableField}).
  */
 function _checkStorable(batch: RawTripBatch, i: number): void {
-  const n = batch.numeric;
-  for (const field of INT_FIELDS) {
-    const value = n[field][i]!;
-    if (value === value && !(Number.isInteger(value) && Math.abs(value) <= INT4_MAX)) {
-      _unstorable(batch, i, field, value, "not a 32-bit integer");
-    }
-  }
-  for (const field of MONEY_FIELDS) {
-    const value = n[field as NumericField][i]!;
-    if (!(Math.abs(value) < MONEY_LIMIT) && value === value) {
-      _unstorable(batch, i, field, value, "too large for numeric(12,2)");
-    }
-  }
+  const why = unstorableField(batch, i);
+  if (why !== undefined) _unstorable(batch, i, why);
 }
 
-function _unstorable(
-  batch: RawTripBatch,
-  i: number,
-  field: string,
-  value: number,
-  why: string,
-): never {
+function _unstorable(batch: RawTripBatch, i: number, why: string): never {
   throw new ChillFlowError(
     "CF_INPUT_FILE",
-    `Cannot load "${batch.sourceFile}": row ${batch.firstRow + i} has ${field} ${value}, ${why}`,
+    `Cannot load "${batch.sourceFile}": row ${batch.firstRow + i} has ${why}`,
   );
 }
 

@@ -47,6 +47,17 @@ const BAD_INPUTS: [string, Uint8Array | string | null, RegExp][] = [
     ),
     /row 2 has vendor_id 1\.5, not a 32-bit integer/,
   ],
+  [
+    "a trip file with a NUL in store_and_fwd_flag",
+    fixtureBytes(
+      taxiColumns(5, { prefix: "lpep" }).map((column) =>
+        column.name === "store_and_fwd_flag"
+          ? { ...column, data: ["N", "N", "N\u0000", "N", "N"] }
+          : column
+      ),
+    ),
+    /row 2 has store_and_fwd_flag "N\\u0000", text PostgreSQL cannot hold/,
+  ],
   ["a missing path", null, /not found/],
 ];
 

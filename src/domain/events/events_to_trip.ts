@@ -12,6 +12,7 @@ import type {
   TripStartedEvent,
 } from "../../../schemas/trip_event.ts";
 import { passesRowRules } from "../curation/curate_batch.ts";
+import { unstorableField } from "../curation/storable.ts";
 import { keyHex, tripKeyDigests } from "../curation/trip_key.ts";
 import { batchFromRows } from "../raw_trip_batch.ts";
 import { fromNaiveIso } from "./naive_time.ts";
@@ -154,10 +155,12 @@ export function eventTimeMismatch(event: TripEvent, ended?: TripEvent): string |
 
 /**
  * Why each refused row is refused, by position: its recomputed `trip_key`
- * differs from `keys[i]`, or curation would not have accepted it (rules 1 and
- * 3-9, or a pickup outside `periods[i]`, rule 2). Events carry only accepted
- * rows, so either means a forged or corrupted event. Rows of a type are
- * hashed and checked in one columnar pass.
+ * differs from `keys[i]`, curation would not have accepted it (rules 1 and
+ * 3-9, or a pickup outside `periods[i]`, rule 2), or `trips` cannot hold it
+ * ({@linkcode unstorableField}). Events carry only accepted rows, so the
+ * first two mean a forged or corrupted event; the third, a row that the batch
+ * load would refuse too. Rows of a type are hashed and checked in one
+ * columnar pass.
  *
  * @example
  * ```ts ignore
@@ -185,6 +188,11 @@ export function refusedRows(
             ? `its pickup lies outside its period ${periods[i]}`
             : "its events rebuild a row that curation rejects",
         );
+      } else {
+        const unstorable = unstorableField(batch, j);
+        if (unstorable !== undefined) {
+          refused.set(i, `its events rebuild a row the trips table cannot hold: ${unstorable}`);
+        }
       }
     });
   }

@@ -129,3 +129,51 @@ Deno.test("a round dead-letters an event whose time is not its own pickup or dro
   const [held] = await partials.load([origin.tripKey]);
   assert.deepEqual(Object.keys(held!.events), ["trip_ended"], "the valid event is held");
 });
+
+Deno.test("a round dead-letters what the tables cannot hold and writes the rest, instead of failing at every restart", async () => {
+  await using w = await world();
+  const { store, context } = w;
+  // Each forged trip hashes to its own key and passes curation: only the columns refuse it.
+  const nulFlag = { ...sampleTrip, store_and_fwd_flag: "\u0000" };
+  const hugeFare = { ...sampleTrip, fare_amount: 1e11 };
+  const reject = (source_row: number, raw: Record<string, string | number | null>) => ({
+    topic: context.topics.rejects,
+    partition: 0,
+    offset: String(source_row),
+    key: null,
+    value: new TextEncoder().encode(JSON.stringify({
+      v: 1,
+      source_file: origin.sourceFile,
+      source_row,
+      trip_key: "0".repeat(32),
+      period: "2024-01",
+      trip_type: "green",
+      reason: "invalid_amount",
+      raw,
+    })),
+  });
+  const counts = await assembleRound(context, [
+    batch(0, ALL_TYPES, 0, nulFlag),
+    batch(1, ALL_TYPES, 0, hugeFare),
+    batch(2, ALL_TYPES),
+    {
+      topic: context.topics.rejects,
+      partition: 0,
+      messages: [reject(7, { store_and_fwd_flag: "\u0000" }), reject(8, { total_amount: -1 })],
+    },
+  ]);
+  assert.deepEqual([counts.completed, counts.rejects, counts.deadLetters], [1, 1, 3]);
+  const errors = (context.bus as RecordingBus).topics.get(context.topics.dlq)!.messages
+    .map((m) => JSON.parse(String(m.value)).error as string);
+  assert.match(errors[0]!, /: its store_and_fwd_flag is text PostgreSQL cannot hold$/);
+  assert.match(errors[1]!, /^Cannot use the reject of row 7 of ".*": it holds text PostgreSQL/);
+  assert.match(
+    errors[2]!,
+    /cannot hold: fare_amount 100000000000, too large for numeric\(12,2\)$/,
+  );
+  const [stored] = await store.query<{ trips: number; rejects: number }>(
+    `select (select count(*)::int from trips) as trips,
+         (select count(*)::int from rejected_trips) as rejects`,
+  );
+  assert.deepEqual(stored, { trips: 1, rejects: 1 });
+});

@@ -6,6 +6,7 @@ import { tripKey } from "../../../src/domain/curation/trip_key.ts";
 import { rowOf } from "../../../src/domain/raw_trip_batch.ts";
 import { readTripBatches } from "../../../src/io/parquet/read_trip_batches.ts";
 import { taxiColumns, writeFixture } from "../../_support/parquet_fixtures.ts";
+import { ChillFlowError } from "../../../src/errors.ts";
 
 const FLAGS = ["a\tb", "back\\slash", "new\nline", "carriage\rreturn", "é✓", "\\N", "", "N"];
 
@@ -72,6 +73,46 @@ Deno.test("ingestFile() stores money rounded to cents and hashes the amount as r
     assert.equal(rows[0]!.total_amount, 12.345);
     assert.deepEqual(trips.map((row) => row.key), rows.map((row) => tripKey(row)));
     assert.notEqual(trips[0]!.key, tripKey({ ...rows[0]!, total_amount: 12.35 }));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ingestFile() refuses, in one line, rows whose time no PostgreSQL timestamp or date holds", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_ingest_years_" });
+  const yearZero = new Date(0).setUTCFullYear(0, 5, 1);
+  // Without a period in the name rule 2 is skipped, so any year passes curation.
+  const cases: [number, number | null, RegExp][] = [
+    [Date.UTC(10_000, 0, 1), null, /row 1 has pickup_ts \+010000-01-01T00:00:00\.000Z, outside/],
+    [yearZero, null, /row 1 has pickup_ts 0000-06-01T00:00:00\.000Z, outside the years 1 to 9999/],
+    // Rejected rows keep their time as text in `raw`, but their pickup month is a date.
+    [yearZero, -1, /row 1 has a pickup in the year 0, which no date holds/],
+  ];
+  try {
+    await using store = await PgliteStore.open({ schema: "chillflow" });
+    for (const [index, [pickup, total, message]] of cases.entries()) {
+      const path = `${dir}/${index}_yellow_tripdata_far.parquet`;
+      const columns = taxiColumns(3).map((column) => {
+        const at = (ms: number) => column.data.map((v, i) => i === 1 ? BigInt(ms) * 1000n : v);
+        if (column.name === "tpep_pickup_datetime") return { ...column, data: at(pickup) };
+        if (column.name === "tpep_dropoff_datetime") {
+          return { ...column, data: at(pickup + 600_000) };
+        }
+        if (column.name === "total_amount" && total !== null) {
+          return { ...column, data: column.data.map((v, i) => i === 1 ? total : v) };
+        }
+        return column;
+      });
+      await writeFixture(path, columns);
+      await assert.rejects(ingestFile(store, path), (error: unknown) => {
+        assert.ok(error instanceof ChillFlowError, String(error));
+        assert.equal(error.code, "CF_INPUT_FILE");
+        assert.match(error.message, message);
+        return true;
+      });
+    }
+    const [trips] = await store.query<{ n: number }>("select count(*)::int as n from trips");
+    assert.equal(trips!.n, 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -140,6 +140,12 @@ Deno.test("TripAssembler refuses trips that curation would reject, though their 
       "2023-05",
       /outside its period 2023-05/,
     ],
+    // No rule bounds the fare, but numeric(12,2) does: its COPY would fail every round.
+    [
+      { pickup_ts: pickup, dropoff_ts: pickup + 20 * 60_000, fare_amount: 1e11 },
+      "2024-01",
+      /the trips table cannot hold: fare_amount 100000000000, too large for numeric\(12,2\)$/,
+    ],
   ];
   const assembler = new TripAssembler(options);
   for (const [overrides, period] of forged) {
