@@ -142,9 +142,10 @@ export async function prepareRound(
 }
 
 /**
- * Why an event is refused, or undefined: text the tables cannot hold (its
- * trip's COPY would fail the round at every restart), or a time off its own
- * pickup or dropoff (a forged time would move the watermark).
+ * Why an event is refused, or undefined: what the tables cannot hold (its
+ * trip's COPY, or its partial's row in `incomplete_trips`, would fail the
+ * round at every restart), or a time off its own pickup or dropoff (a forged
+ * time would move the watermark).
  */
 function _eventRefusal(event: TripEvent): string | undefined {
   const flag = event.event_type === "trip_started" ? event.data.store_and_fwd_flag : null;
@@ -152,6 +153,8 @@ function _eventRefusal(event: TripEvent): string | undefined {
     ? "its source_file is text PostgreSQL cannot hold"
     : flag !== null && !isStorableText(flag)
     ? "its store_and_fwd_flag is text PostgreSQL cannot hold"
+    : event.event_ts.startsWith("0000-") || event.period.startsWith("0000-")
+    ? "its time or period is in the year 0, which PostgreSQL does not have"
     : eventTimeMismatch(event);
   return why === undefined ? undefined : `Cannot use event ${event.event_id}: ${why}`;
 }

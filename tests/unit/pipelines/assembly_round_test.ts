@@ -152,23 +152,30 @@ Deno.test("a round dead-letters what the tables cannot hold and writes the rest,
       raw,
     })),
   });
+  // Alone, it would expire into incomplete_trips, whose period and first time are dates.
+  const yearZero = batch(3, ["trip_ended"], 0, {
+    ...sampleTrip,
+    dropoff_ts: new Date(0).setUTCFullYear(0, 0, 2),
+  });
   const counts = await assembleRound(context, [
     batch(0, ALL_TYPES, 0, nulFlag),
     batch(1, ALL_TYPES, 0, hugeFare),
     batch(2, ALL_TYPES),
+    yearZero,
     {
       topic: context.topics.rejects,
       partition: 0,
       messages: [reject(7, { store_and_fwd_flag: "\u0000" }), reject(8, { total_amount: -1 })],
     },
   ]);
-  assert.deepEqual([counts.completed, counts.rejects, counts.deadLetters], [1, 1, 3]);
+  assert.deepEqual([counts.completed, counts.rejects, counts.deadLetters], [1, 1, 4]);
   const errors = (context.bus as RecordingBus).topics.get(context.topics.dlq)!.messages
     .map((m) => JSON.parse(String(m.value)).error as string);
   assert.match(errors[0]!, /: its store_and_fwd_flag is text PostgreSQL cannot hold$/);
-  assert.match(errors[1]!, /^Cannot use the reject of row 7 of ".*": it holds text PostgreSQL/);
+  assert.match(errors[1]!, /: its time or period is in the year 0/);
+  assert.match(errors[2]!, /^Cannot use the reject of row 7 of ".*": it holds text PostgreSQL/);
   assert.match(
-    errors[2]!,
+    errors[3]!,
     /cannot hold: fare_amount 100000000000, too large for numeric\(12,2\)$/,
   );
   const [stored] = await store.query<{ trips: number; rejects: number }>(
