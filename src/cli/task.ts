@@ -152,6 +152,17 @@ function usageMessage(error: z.ZodError): string {
   return `Cannot use ${path}: ${issue.message}`;
 }
 
+/** Options of {@linkcode runTask}. */
+export interface RunTaskOptions {
+  /**
+   * End the process as soon as a failure is reported, rather than when the
+   * event loop empties: a failed task can leave a handle behind that it can
+   * no longer close (PGlite that failed to open on a full disk kept the
+   * process alive). `false` only sets `Deno.exitCode`, for tests. @default true
+   */
+  exitOnFailure?: boolean;
+}
+
 /**
  * Runs a task as the main program: parses `args`, validates, runs, prints,
  * and exits with 0, 1 (a failure) or 2 (bad usage).
@@ -164,6 +175,7 @@ function usageMessage(error: z.ZodError): string {
 export async function runTask<O>(
   definition: TaskDefinition<O>,
   args: string[] = Deno.args,
+  { exitOnFailure = true }: RunTaskOptions = {},
 ): Promise<void> {
   const command = buildCommand(definition);
   let json = false;
@@ -202,6 +214,7 @@ export async function runTask<O>(
     // A bar left running keeps a timer, hence the process, alive after the error line.
     endBars();
     Deno.exitCode = reportError(definition.name, error);
+    if (exitOnFailure && Deno.exitCode !== 0) Deno.exit();
   } finally {
     endBars();
     Deno.removeSignalListener("SIGINT", onInterrupt);

@@ -6,7 +6,8 @@
  * - `stops`: watches the signal and returns a summary when it fires;
  * - `stubborn`: says it stops on signals but goes on (a slow phase), printing
  *   "stopping" on stderr when the first one arrives;
- * - `bar-fails`: starts a progress bar, then fails.
+ * - `bar-fails`: starts a progress bar, then fails;
+ * - `held-fails`: fails while a handle it cannot close keeps the event loop alive.
  *
  * @module
  */
@@ -24,6 +25,10 @@ const task: TaskDefinition<{ args: string[] }> = {
   stopsOnSignal: mode !== "ignores",
   async run(_options, context) {
     console.error("ready");
+    if (mode === "held-fails") {
+      setInterval(() => {}, 1000);
+      throw new ChillFlowError("CF_STORE", "Cannot open the fixture's store: it fails on purpose");
+    }
     if (mode === "bar-fails") {
       context.progress("rows", 100).tick(1);
       throw new ChillFlowError("CF_INPUT_FILE", "Cannot read the fixture: it fails on purpose");

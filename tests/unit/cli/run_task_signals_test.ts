@@ -70,6 +70,12 @@ Deno.test("runTask: a second SIGTERM ends a task that has not stopped yet, with 
   assert.equal(out.code, 143);
 });
 
+Deno.test("runTask: a task that fails holding a handle it cannot close still exits, with 1", async () => {
+  const child = await start("held-fails");
+  const out = await exitWithin(child, 10_000);
+  assert.equal(out.code, 1);
+});
+
 Deno.test("runTask: a task that fails with a progress bar on a terminal still exits", async () => {
   // `script` gives the task a terminal, where the bar's redraw timer would keep it alive.
   const command = `'${Deno.execPath()}' run --config '${

@@ -46,6 +46,9 @@ async function capture(
   }
 }
 
+/** Failures set `Deno.exitCode` instead of ending the test runner. */
+const IN_PROCESS = { exitOnFailure: false };
+
 Deno.test("runTask() prints the summary as JSON with --json", async () => {
   const r = await capture(() =>
     runTask(demo((o) => Promise.resolve({ files: o.args.length, period: o.period })), [
@@ -54,14 +57,16 @@ Deno.test("runTask() prints the summary as JSON with --json", async () => {
       "--period",
       "2024-01",
       "--json",
-    ])
+    ], IN_PROCESS)
   );
   assert.deepEqual(JSON.parse(r.out[0]!), { files: 2, period: "2024-01" });
   assert.equal(r.code, 0);
 });
 
 Deno.test("runTask() turns an invalid option into a usage error with exit code 2", async () => {
-  const r = await capture(() => runTask(demo(() => Promise.resolve({})), ["--period", "2024"]));
+  const r = await capture(() =>
+    runTask(demo(() => Promise.resolve({})), ["--period", "2024"], IN_PROCESS)
+  );
   assert.equal(r.code, 2);
   assert.match(r.err.join("\n"), /^demo: CF_USAGE: Cannot use "period"/);
 });
@@ -71,6 +76,7 @@ Deno.test("runTask() prints a ChillFlowError as one coded line, without a stack"
     runTask(
       demo(() => Promise.reject(new ChillFlowError("CF_INPUT_FILE", 'Cannot read "x": gone'))),
       [],
+      IN_PROCESS,
     )
   );
   assert.equal(r.code, 1);
@@ -78,7 +84,9 @@ Deno.test("runTask() prints a ChillFlowError as one coded line, without a stack"
 });
 
 Deno.test("runTask() keeps the stack of an unexpected error", async () => {
-  const r = await capture(() => runTask(demo(() => Promise.reject(new Error("boom"))), []));
+  const r = await capture(() =>
+    runTask(demo(() => Promise.reject(new Error("boom"))), [], IN_PROCESS)
+  );
   assert.equal(r.code, 1);
   assert.match(r.err.join("\n"), /unexpected error[\s\S]*Error: boom\n\s+at /);
 });
