@@ -1,3 +1,5 @@
+import { ChillFlowError } from "../../errors.ts";
+
 /** Writes `text` so readers see the old or the new content, never a mix (rename is atomic). */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
@@ -25,11 +27,34 @@ export async function readJsonIfExists<T>(path: string): Promise<T | undefined> 
  * drops the lock when a holder dies, so a crash never leaves it stuck.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  using file = await Deno.open(path, { create: true, write: true });
-  await file.lock(true);
+  using file = await onDisk(path, () => Deno.open(path, { create: true, write: true }));
+  await onDisk(path, () => file.lock(true));
   try {
     return await fn();
   } finally {
     await file.unlock();
   }
+}
+
+/**
+ * Runs a file operation of the bus, reporting a failing file system (read
+ * only, full, not permitted) as `CF_BUS` naming `where`, as the Kafka bus
+ * reports a failing broker; any other error passes unchanged.
+ */
+export async function onDisk<T>(where: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!_isFileSystemError(error)) throw error;
+    throw new ChillFlowError("CF_BUS", `Cannot use the file bus at "${where}": ${error.message}`, {
+      cause: error,
+    });
+  }
+}
+
+function _isFileSystemError(error: unknown): error is Error {
+  if (!(error instanceof Error) || error instanceof ChillFlowError) return false;
+  // Deno names the common kinds; others (read-only, disk full) carry the OS's number.
+  return Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    / \(os error \d+\)/.test(error.message);
 }

@@ -1,6 +1,6 @@
 import type { Delivery, SubscribeOptions, Subscription } from "../../ports/bus.ts";
 import { assignPartitions } from "./assign_partitions.ts";
-import { withFileLock } from "./_files.ts";
+import { onDisk, withFileLock } from "./_files.ts";
 import type { Layout } from "./_layout.ts";
 import { logEnd, readRecords } from "./_log_file.ts";
 import { Membership } from "./_membership.ts";
@@ -110,7 +110,7 @@ export class FileSubscription implements Subscription {
       }
     } finally {
       clearInterval(this.#beat);
-      await this.#membership.leave();
+      await onDisk(this.#layout.dir, () => this.#membership.leave());
     }
   }
 
@@ -121,9 +121,12 @@ export class FileSubscription implements Subscription {
       const owns = this.#owned.some((o) => o.topic === topic && o.partition === partition);
       if (this.#stopping || !owns) return 0;
       const offsetFile = this.#layout.offsetFile(group, topic, partition);
-      const from = await readOffset(offsetFile) ?? { offset: 0, position: 0 };
+      const disk = <T>(fn: () => Promise<T>) => onDisk(this.#layout.dir, fn);
+      const from = await disk(() => readOffset(offsetFile)) ?? { offset: 0, position: 0 };
       const log = this.#layout.partitionLog(topic, partition);
-      const { records, next } = await readRecords(log, from.position, this.#bus.maxBatchMessages);
+      const { records, next } = await disk(() =>
+        readRecords(log, from.position, this.#bus.maxBatchMessages)
+      );
       if (records.length === 0) return 0;
       const messages: Delivery[] = records.map((r, i) => ({
         topic,
@@ -133,7 +136,9 @@ export class FileSubscription implements Subscription {
         value: r.value,
       }));
       await this.#options.handleBatch({ topic, partition, messages });
-      await writeOffset(offsetFile, { offset: from.offset + records.length, position: next });
+      await disk(() =>
+        writeOffset(offsetFile, { offset: from.offset + records.length, position: next })
+      );
       return records.length;
     });
   }

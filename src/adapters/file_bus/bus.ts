@@ -14,7 +14,7 @@
 import { Buffer } from "node:buffer";
 import { ChillFlowError } from "../../errors.ts";
 import type { Bus, OutgoingMessage, SubscribeOptions, Subscription } from "../../ports/bus.ts";
-import { readJsonIfExists, withFileLock, writeFileAtomic } from "./_files.ts";
+import { onDisk, readJsonIfExists, withFileLock, writeFileAtomic } from "./_files.ts";
 import { Layout } from "./_layout.ts";
 import { appendRecords, type LogRecord } from "./_log_file.ts";
 import { FileSubscription } from "./_subscription.ts";
@@ -89,10 +89,12 @@ export class FileBus implements Bus {
         `Cannot create topic "${topic}": bad partition count ${partitions}`,
       );
     }
-    await Deno.mkdir(this.#layout.topicDir(topic), { recursive: true });
-    await withFileLock(this.#layout.topicLock(topic), async () => {
-      if (await readJsonIfExists<TopicMeta>(this.#layout.topicMeta(topic)) !== undefined) return;
-      await writeFileAtomic(this.#layout.topicMeta(topic), JSON.stringify({ partitions }));
+    await onDisk(this.#layout.dir, async () => {
+      await Deno.mkdir(this.#layout.topicDir(topic), { recursive: true });
+      await withFileLock(this.#layout.topicLock(topic), async () => {
+        if (await readJsonIfExists<TopicMeta>(this.#layout.topicMeta(topic)) !== undefined) return;
+        await writeFileAtomic(this.#layout.topicMeta(topic), JSON.stringify({ partitions }));
+      });
     });
   }
 
@@ -102,7 +104,9 @@ export class FileBus implements Bus {
    * later call take it first).
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    const appended = this.#lastPublish.then(() => this.#append(topic, messages));
+    const appended = this.#lastPublish.then(() =>
+      onDisk(this.#layout.dir, () => this.#append(topic, messages))
+    );
     this.#lastPublish = appended.catch(() => {});
     return appended;
   }
@@ -129,9 +133,11 @@ export class FileBus implements Bus {
   /** Joins the group with a new member; resolves once it has joined. */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const partitions = new Map<string, number>();
-    for (const topic of options.topics) partitions.set(topic, await this.#partitionCount(topic));
+    for (const topic of options.topics) {
+      partitions.set(topic, await onDisk(this.#layout.dir, () => this.#partitionCount(topic)));
+    }
     const subscription = new FileSubscription(this.#layout, options, this.#options, partitions);
-    await subscription.start();
+    await onDisk(this.#layout.dir, () => subscription.start());
     this.#subscriptions.add(subscription);
     const forget = () => this.#subscriptions.delete(subscription);
     subscription.done.then(forget, forget);
@@ -139,13 +145,19 @@ export class FileBus implements Bus {
   }
 
   /** Deletes topics and every group's offsets in them; missing topics are ignored. */
-  async deleteTopics(topics: readonly string[]): Promise<void> {
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return onDisk(this.#layout.dir, () => this.#deleteTopics(topics));
+  }
+
+  async #deleteTopics(topics: readonly string[]): Promise<void> {
     for (const topic of topics) {
-      await Deno.remove(this.#layout.topicDir(topic), { recursive: true }).catch(_ignoreMissing);
+      // Offsets first: offsets that outlived their topic (a crash between the two) would
+      // point into the log of a topic created again under the name, and skip its messages.
       for await (const group of Deno.readDir(this.#layout.groupsDir())) {
         const offsets = this.#layout.groupTopicDir(group.name, topic);
         await Deno.remove(offsets, { recursive: true }).catch(_ignoreMissing);
       }
+      await Deno.remove(this.#layout.topicDir(topic), { recursive: true }).catch(_ignoreMissing);
     }
   }
 

@@ -24,15 +24,43 @@ const SERVER_CODES: Record<string, string> = {
   "53300": "too many connections",
 };
 
+// SQLSTATEs of a server out of room: the operator's to fix, not a bug in our SQL.
+const RESOURCE_CODES: Record<string, string> = {
+  "53100": "is out of disk space",
+  "53200": "is out of memory",
+  "58030": "cannot read or write its files",
+};
+
 /**
  * Maps a failure to connect into `CF_STORE_UNREACHABLE` (`CF_CONFIG` when
- * `--allow-net` refused it) with the URL's password redacted; returns any
- * other error unchanged.
+ * `--allow-net` refused it) and a server out of disk space or memory into
+ * `CF_STORE`, with the URL's password redacted; returns any other error
+ * unchanged.
+ *
+ * @example
+ * ```ts
+ * import { _toStoreError } from "./_errors.ts";
+ * import assert from "node:assert";
+ * const full = Object.assign(new Error("could not extend file: No space left on device"), {
+ *   code: "53100",
+ * });
+ * const error = _toStoreError(full, "postgres://u:secret@db/x") as Error;
+ * assert.match(error.message, /^The PostgreSQL server at "postgres:\/\/u:\*\*\*@db\/x" is out of disk space/);
+ * ```
  */
-export function _toConnectError(error: unknown, url: string): unknown {
+export function _toStoreError(error: unknown, url: string): unknown {
   if (isNetworkDenied(error)) return networkDeniedError("PostgreSQL", redact(url), error);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return error;
+  const resource = RESOURCE_CODES[code];
+  if (resource !== undefined) {
+    return new ChillFlowError(
+      "CF_STORE",
+      `The PostgreSQL server at "${redact(url)}" ${resource} (${(error as Error).message}); ` +
+        "nothing of this transaction was kept: make room and run the task again",
+      { cause: error, retryable: true },
+    );
+  }
   const network = NETWORK_CODES[code];
   const reason = network ?? SERVER_CODES[code];
   if (reason === undefined) return error;

@@ -10,7 +10,7 @@ import type { SqlClient, Store } from "../../ports/store.ts";
 import { migrate } from "../../store/migrate.ts";
 import { validateSchemaName } from "../../store/sql_identifier.ts";
 import { _copyIn } from "./_copy.ts";
-import { _toConnectError } from "./_errors.ts";
+import { _toStoreError } from "./_errors.ts";
 import { clientOptions, type PostgresStoreOptions } from "./options.ts";
 
 /**
@@ -138,11 +138,11 @@ function _client(sql: postgres.Sql, url: string): SqlClient {
   };
 }
 
-/** Runs `fn`, turning a lost or refused connection into `CF_STORE_UNREACHABLE`. */
+/** Runs `fn`, turning a lost or refused connection, or a server out of room, into a `ChillFlowError`. */
 async function _mapped<T>(url: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw _toConnectError(error, url);
+    throw _toStoreError(error, url);
   }
 }
