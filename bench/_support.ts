@@ -21,9 +21,13 @@ export async function run(
   return { stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }
 
+/** Rows per row group of the synthesized month: Arrow's default, which TLC's monthly files have. */
+export const BENCH_ROW_GROUP_ROWS = 1_048_576;
+
 /**
  * Writes `file` with `rows` rows of February 2025 resampled from `like`
- * through `deno task synth`, unless a file with that many rows is there.
+ * through `deno task synth`, in row groups as TLC's files have them, unless
+ * a file with that many rows and that layout is there.
  */
 export async function ensureSynthMonth(
   file: string,
@@ -32,7 +36,8 @@ export async function ensureSynthMonth(
   log: (line: string) => void,
 ): Promise<void> {
   try {
-    if ((await inspectTripFile(file)).rows === rows) return;
+    const info = await inspectTripFile(file);
+    if (info.rows === rows && info.maxRowGroupRows === Math.min(rows, BENCH_ROW_GROUP_ROWS)) return;
   } catch { /* missing or unreadable: write it */ }
   log(`synthesizing ${rows} rows into ${file} ...`);
   await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
@@ -51,5 +56,7 @@ export async function ensureSynthMonth(
     "2025-02",
     "--out",
     file,
+    "--row-group-rows",
+    String(BENCH_ROW_GROUP_ROWS),
   ]);
 }

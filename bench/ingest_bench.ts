@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { ensureSynthMonth, run } from "./_support.ts";
+import { BENCH_ROW_GROUP_ROWS, ensureSynthMonth, run } from "./_support.ts";
 import { PgliteStore } from "../src/adapters/pglite/store.ts";
 import { ingestFile } from "../src/pipelines/ingest_month.ts";
 import { TRIP_COLUMNS } from "../src/pipelines/_trip_lines.ts";
@@ -134,7 +134,8 @@ const copyRate = copied / copySeconds;
 const ratio = oursRate / copyRate;
 console.log([
   `File: \`${FILE}\`, ${fmt(summary.rowsRead)} rows synthesized from \`${LIKE}\` ` +
-  `(${fmt(summary.accepted)} accepted). Server: \`${URL.replace(/\/\/[^@]*@/, "//")}\`.`,
+  `(${fmt(summary.accepted)} accepted), in row groups of ${fmt(BENCH_ROW_GROUP_ROWS)} rows ` +
+  `as TLC's files have them. Server: \`${URL.replace(/\/\/[^@]*@/, "//")}\`.`,
   "",
   "| measure | rows | seconds | rows/s | peak RSS (MiB) | target |",
   "|---|---:|---:|---:|---:|---|",

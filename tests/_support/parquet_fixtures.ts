@@ -21,6 +21,8 @@ export interface FixtureColumn {
 export interface WriteFixtureOptions {
   /** Rows per row group (default: all rows in one group). */
   rowGroupSize?: number;
+  /** Bytes of values per page, about (default: hyparquet-writer's 1 MiB). */
+  pageSize?: number;
 }
 
 /** Timestamp element for a unit, with no zone (`isAdjustedToUTC=false`). */
@@ -71,6 +73,7 @@ export function fixtureBytes(
       ...(column.element.type === "INT96" ? { encoding: "PLAIN" as const } : {}),
     })),
     rowGroupSize: options.rowGroupSize ?? Math.max(rows, 1),
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
   });
   columns.forEach((column, i) => {
     if (column.element.type !== "INT96") return;

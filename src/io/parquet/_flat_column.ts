@@ -39,42 +39,111 @@ export function decodeFlatColumn(
   target: Target,
   rows: number,
 ): void {
-  const { element, meta } = column;
-  if (element.repetition_type === "REPEATED") throw new Unsupported("repeated");
-  if (
-    element.converted_type &&
-    !/^(UTF8|TIMESTAMP_MILLIS|TIMESTAMP_MICROS|INT_(8|16|32|64))$/.test(element.converted_type)
-  ) {
-    throw new Unsupported(element.converted_type);
+  const reader = new FlatColumnReader(bytes, column);
+  reader.read(target, 0, rows);
+  reader.end();
+}
+
+/** A data page decoded, and how far into it reading has got. */
+interface _Page {
+  count: number;
+  defs: Uint8Array | undefined;
+  values: Values;
+  indexes: Int32Array | undefined;
+  /** Rows of the page read so far. */
+  row: number;
+  /** Values (non-null rows) of the page read so far. */
+  value: number;
+}
+
+/**
+ * Decodes a column chunk's pages in order, any number of rows at a time, so
+ * that a row group can be read in batches: only the chunk's compressed bytes
+ * and one page stay in memory, not the whole group's decoded column.
+ */
+export class FlatColumnReader {
+  #bytes: Uint8Array;
+  #column: FlatColumn;
+  #optional: boolean;
+  #reader: { view: DataView; offset: number };
+  #dictionary: Values | undefined;
+  #page: _Page | undefined;
+  #rows = 0;
+
+  /** Reads the chunk `bytes`; throws `Unsupported` for a column it does not decode. */
+  constructor(bytes: Uint8Array, column: FlatColumn) {
+    const { element } = column;
+    if (element.repetition_type === "REPEATED") throw new Unsupported("repeated");
+    if (
+      element.converted_type &&
+      !/^(UTF8|TIMESTAMP_MILLIS|TIMESTAMP_MICROS|INT_(8|16|32|64))$/.test(element.converted_type)
+    ) {
+      throw new Unsupported(element.converted_type);
+    }
+    this.#bytes = bytes;
+    this.#column = column;
+    this.#optional = element.repetition_type !== "REQUIRED";
+    this.#reader = _reader(bytes);
   }
-  const optional = element.repetition_type !== "REQUIRED";
-  const reader = {
-    view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    offset: 0,
-  };
-  let dictionary: Values | undefined;
-  let row = 0;
-  while (row < rows && reader.offset < bytes.byteLength) {
-    const header = parquetHeader(reader);
-    const raw = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
-    reader.offset += header.compressed_page_size;
-    if (header.type === "DICTIONARY_PAGE") {
-      const page = decompressPage(
-        raw,
-        header.uncompressed_page_size,
-        meta.codec,
-        column.compressors,
-      );
-      const count = header.dictionary_page_header!.num_values;
-      const values = readPlain(_reader(page), meta.type, count, element.type_length);
-      dictionary = _convert(values, column, count);
-    } else if (header.type === "DATA_PAGE" || header.type === "DATA_PAGE_V2") {
-      row += _dataPage(raw, header, column, optional, dictionary, target, row);
-    } else {
-      throw new Unsupported(header.type);
+
+  /** Decodes the next `count` rows into `target[at..at + count)`. */
+  read(target: Target, at: number, count: number): void {
+    while (count > 0) {
+      const page = this.#page ?? this.#nextPage();
+      if (page === undefined) {
+        throw new Error(`column chunk has ${this.#rows} values, expected ${this.#rows + count}`);
+      }
+      const n = Math.min(count, page.count - page.row);
+      _scatter(target, at, n, page);
+      if (page.row === page.count) this.#page = undefined;
+      this.#rows += n;
+      at += n;
+      count -= n;
     }
   }
-  if (row !== rows) throw new Error(`column chunk has ${row} values, expected ${rows}`);
+
+  /** Checks that no page was left half read: the chunk held more values than were read. */
+  end(): void {
+    if (this.#page !== undefined) {
+      throw new Error(
+        `column chunk has ${
+          this.#rows + this.#page.count - this.#page.row
+        } values, expected ${this.#rows}`,
+      );
+    }
+  }
+
+  #nextPage(): _Page | undefined {
+    const bytes = this.#bytes, reader = this.#reader, column = this.#column;
+    while (reader.offset < bytes.byteLength) {
+      const header = parquetHeader(reader);
+      const raw = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
+      reader.offset += header.compressed_page_size;
+      if (header.type === "DICTIONARY_PAGE") {
+        const page = decompressPage(
+          raw,
+          header.uncompressed_page_size,
+          column.meta.codec,
+          column.compressors,
+        );
+        const count = header.dictionary_page_header!.num_values;
+        const values = readPlain(
+          _reader(page),
+          column.meta.type,
+          count,
+          column.element.type_length,
+        );
+        this.#dictionary = _convert(values, column, count);
+      } else if (header.type === "DATA_PAGE" || header.type === "DATA_PAGE_V2") {
+        this.#page = _dataPage(raw, header, column, this.#optional, this.#dictionary);
+        if (this.#page.count > 0) return this.#page;
+      } else {
+        throw new Unsupported(header.type);
+      }
+    }
+    this.#page = undefined;
+    return undefined;
+  }
 }
 
 function _dataPage(
@@ -83,9 +152,7 @@ function _dataPage(
   column: FlatColumn,
   optional: boolean,
   dictionary: Values | undefined,
-  target: Target,
-  row: number,
-): number {
+): _Page {
   let count: number, encoding: string, defs: Uint8Array | undefined, values: Uint8Array;
   if (header.type === "DATA_PAGE") {
     const daph = header.data_page_header!;
@@ -145,68 +212,55 @@ function _dataPage(
   } else {
     throw new Unsupported(encoding);
   }
-  _scatter(target, row, count, defs, decoded, indexes);
-  return count;
+  return { count, defs, values: decoded, indexes, row: 0, value: 0 };
 }
 
-// Write count rows from row: null where defs is 0, else the next value
-// (through the dictionary when indexes are given). One function per target
-// type keeps each loop monomorphic for the JIT.
-function _scatter(
-  target: Target,
-  row: number,
-  count: number,
-  defs: Uint8Array | undefined,
-  values: Values,
-  indexes: Int32Array | undefined,
-): void {
-  if (target instanceof Float64Array) {
-    _scatterNumbers(target, row, count, defs, values as Float64Array, indexes);
-  } else _scatterStrings(target, row, count, defs, values as (string | null)[], indexes);
+// Write the page's next n rows to target[at..): null where defs is 0, else the
+// next value (through the dictionary when indexes are given). One function per
+// target type keeps each loop monomorphic for the JIT.
+function _scatter(target: Target, at: number, n: number, page: _Page): void {
+  if (target instanceof Float64Array) _scatterNumbers(target, at, n, page);
+  else _scatterStrings(target, at, n, page);
 }
 
-function _scatterNumbers(
-  target: Float64Array,
-  row: number,
-  count: number,
-  defs: Uint8Array | undefined,
-  values: Float64Array,
-  indexes: Int32Array | undefined,
-): void {
-  if (!defs && !indexes && values.length === count) {
-    target.set(values, row);
+function _scatterNumbers(target: Float64Array, at: number, n: number, page: _Page): void {
+  const { defs, indexes } = page;
+  const values = page.values as Float64Array;
+  if (!defs && !indexes && values.length === page.count) {
+    target.set(values.subarray(page.row, page.row + n), at);
+    page.row += n;
+    page.value += n;
     return;
   }
-  let k = 0;
-  for (let i = 0; i < count; i++) {
+  let k = page.value;
+  for (let i = page.row, end = page.row + n; i < end; i++, at++) {
     if (defs !== undefined && defs[i] === 0) {
-      target[row + i] = NaN;
+      target[at] = NaN;
       continue;
     }
     const index = indexes !== undefined ? indexes[k++]! : k++;
     if (index >= values.length) throw new Error(`dictionary index ${index} out of range`);
-    target[row + i] = values[index]!;
+    target[at] = values[index]!;
   }
+  page.row += n;
+  page.value = k;
 }
 
-function _scatterStrings(
-  target: (string | null)[],
-  row: number,
-  count: number,
-  defs: Uint8Array | undefined,
-  values: (string | null)[],
-  indexes: Int32Array | undefined,
-): void {
-  let k = 0;
-  for (let i = 0; i < count; i++) {
+function _scatterStrings(target: (string | null)[], at: number, n: number, page: _Page): void {
+  const { defs, indexes } = page;
+  const values = page.values as (string | null)[];
+  let k = page.value;
+  for (let i = page.row, end = page.row + n; i < end; i++, at++) {
     if (defs !== undefined && defs[i] === 0) {
-      target[row + i] = null;
+      target[at] = null;
       continue;
     }
     const index = indexes !== undefined ? indexes[k++]! : k++;
     if (index >= values.length) throw new Error(`dictionary index ${index} out of range`);
-    target[row + i] = values[index]!;
+    target[at] = values[index]!;
   }
+  page.row += n;
+  page.value = k;
 }
 
 function _convert(values: DecodedArray, column: FlatColumn, count: number): Values {

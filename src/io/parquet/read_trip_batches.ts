@@ -14,7 +14,7 @@ import {
 } from "../../domain/raw_trip_batch.ts";
 import { ChillFlowError } from "../../errors.ts";
 import type { SourceColumn, TripColumnField } from "./column_map.ts";
-import { decodeFlatColumn, Unsupported } from "./_flat_column.ts";
+import { FlatColumnReader, Unsupported } from "./_flat_column.ts";
 import { fillNumeric, fillStrings } from "./fill_column.ts";
 import { type OpenTripFile, openTripFile } from "./open_trip_file.ts";
 import { NAIVE_TIMESTAMP_PARSERS } from "./timestamp.ts";
@@ -40,18 +40,16 @@ export interface ReadTripBatchesOptions {
 /** Rows per batch when `batchRows` is not given. */
 export const DEFAULT_BATCH_ROWS = 65_536;
 
-interface GroupColumns {
-  numeric: Record<NumericField, Float64Array>;
-  flags: (string | null)[];
-}
-
 /**
  * Reads `path` row group by row group and yields batches of at most
- * `batchRows` rows. Memory is bounded by one row group: the footer is read
- * first, then each group's column chunks, decoded straight into
- * `Float64Array`s (`NaN` = null). Timestamps are naive epoch milliseconds.
- * The arrays of a batch are views into its row group's columns (absent
- * fields share one all-NaN array): treat them as read-only.
+ * `batchRows` rows. The footer is read first, then each group's column chunks
+ * (compressed), whose pages are decoded batch by batch straight into
+ * `Float64Array`s (`NaN` = null): memory holds one group's compressed bytes
+ * and one batch, not a group's decoded columns (a million-row group, as
+ * Arrow writes them, decoded whole took about 180 MB). A column the direct
+ * decoder does not handle is decoded whole per group by hyparquet.
+ * Timestamps are naive epoch milliseconds. Absent fields share one all-NaN
+ * array: treat a batch's arrays as read-only.
  *
  * @param path The Parquet file.
  * @param options Trip type override, batch size and columns.
@@ -85,22 +83,32 @@ export async function* readTripBatches(
     let groupStart = 0;
     for (let g = 0; g < trip.metadata.row_groups.length; g++) {
       const groupRows = Number(trip.metadata.row_groups[g]!.num_rows);
-      const group = await _readGroup(trip, columns, g, groupStart, groupRows);
+      const sources = await _openGroup(trip, columns, g, groupStart, groupRows);
       for (let start = 0; start < groupRows; start += batchRows) {
-        const end = Math.min(start + batchRows, groupRows);
+        const length = Math.min(batchRows, groupRows - start);
         const numeric = {} as Record<NumericField, Float64Array>;
+        let missing: Float64Array | undefined;
         for (const field of NUMERIC_FIELDS) {
-          numeric[field] = group.numeric[field].subarray(start, end);
+          const present = columns.some((column) => column.field === field);
+          numeric[field] = present ? new Float64Array(length) : (missing ??= _nulls(length));
+        }
+        const flags: (string | null)[] = new Array(length).fill(null);
+        for (const source of sources) {
+          const target = source.column.field === "store_and_fwd_flag"
+            ? flags
+            : numeric[source.column.field];
+          await _guarded(trip, g, () => source.read(target, length));
         }
         yield {
           tripType: trip.map.tripType,
           sourceFile: trip.sourceFile,
           firstRow: groupStart + start,
-          length: end - start,
+          length,
           numeric,
-          storeAndFwdFlag: group.flags.slice(start, end),
+          storeAndFwdFlag: flags,
         };
       }
+      for (const source of sources) await _guarded(trip, g, () => source.end());
       groupStart += groupRows;
     }
   } finally {
@@ -108,102 +116,162 @@ export async function* readTripBatches(
   }
 }
 
-async function _readGroup(
+/** One column of a row group, handed out in order, any number of rows at a time. */
+interface _ColumnSource {
+  column: SourceColumn;
+  read(target: Float64Array | (string | null)[], rows: number): Promise<void>;
+  /** Checks that the group's column held exactly the rows read. */
+  end(): Promise<void>;
+}
+
+/** The sources of a row group's columns: the direct decoder's where it can, else hyparquet's. */
+async function _openGroup(
   trip: OpenTripFile,
   columns: readonly SourceColumn[],
   groupIndex: number,
   groupStart: number,
   groupRows: number,
-): Promise<GroupColumns> {
-  const numeric = {} as Record<NumericField, Float64Array>;
-  let missing: Float64Array | undefined;
-  for (const field of NUMERIC_FIELDS) {
-    const present = columns.some((column) => column.field === field);
-    // Absent fields share one all-NaN column per group: nobody writes to it.
-    numeric[field] = present ? new Float64Array(groupRows) : (missing ??= _nulls(groupRows));
-  }
-  const flags: (string | null)[] = new Array(groupRows).fill(null);
-  const byName = new Map(columns.map((column) => [column.name, column]));
-  const filled = new Map<string, number>();
-  const onChunk = (chunk: ColumnData): void => {
-    const column = byName.get(chunk.columnName);
-    if (!column) return;
-    // Chunks may start before or run past the group: keep only its rows.
-    const from = Math.max(chunk.rowStart, groupStart);
-    const to = Math.min(chunk.rowEnd, groupStart + groupRows);
-    if (to <= from) return;
-    const data = from === chunk.rowStart && to === chunk.rowEnd
-      ? chunk.columnData
-      : chunk.columnData.slice(from - chunk.rowStart, to - chunk.rowStart);
-    if (column.field === "store_and_fwd_flag") fillStrings(flags, from - groupStart, data);
-    else fillNumeric(numeric[column.field], from - groupStart, data);
-    filled.set(column.name, (filled.get(column.name) ?? 0) + (to - from));
-  };
-  // One column at a time, so only one column chunk's bytes are alive at once.
-  for (const column of groupRows > 0 ? columns : []) {
-    try {
-      const target = column.field === "store_and_fwd_flag" ? flags : numeric[column.field];
-      if (await _readFlat(trip, groupIndex, column, target, groupRows)) {
-        filled.set(column.name, groupRows);
-        continue;
-      }
-      await parquetRead({
-        file: trip.file,
-        metadata: trip.metadata,
-        columns: [column.name],
-        rowStart: groupStart,
-        rowEnd: groupStart + groupRows,
-        compressors,
-        parsers: NAIVE_TIMESTAMP_PARSERS,
-        onChunk,
-      });
-    } catch (error) {
-      if (error instanceof ChillFlowError) throw error;
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new ChillFlowError(
-        "CF_INPUT_FILE",
-        `Cannot read "${trip.sourceFile}": row group ${groupIndex} is corrupt (${detail})`,
-        { cause: error },
-      );
-    }
-  }
+): Promise<_ColumnSource[]> {
+  if (groupRows === 0) return [];
+  const sources: _ColumnSource[] = [];
   for (const column of columns) {
-    const count = filled.get(column.name) ?? 0;
-    if (count !== groupRows) {
-      throw new ChillFlowError(
-        "CF_INPUT_FILE",
-        `Cannot read "${trip.sourceFile}": column "${column.name}" has ${count} values in row group ${groupIndex}, expected ${groupRows}`,
-      );
-    }
+    sources.push(
+      await _guarded(trip, groupIndex, () => _flatSource(trip, groupIndex, column, groupStart)),
+    );
   }
-  return { numeric, flags };
+  return sources;
 }
 
-// The fast path: read the chunk's bytes and decode them straight into the
-// target; false when the chunk needs hyparquet's generic path.
-async function _readFlat(
+/**
+ * The direct decoder over the column's chunk. Should a page need what it does
+ * not decode, the column switches to hyparquet's whole-group decoding from
+ * the row it got to.
+ */
+async function _flatSource(
   trip: OpenTripFile,
   groupIndex: number,
   column: SourceColumn,
-  target: Float64Array | (string | null)[],
-  rows: number,
-): Promise<boolean> {
+  groupStart: number,
+): Promise<_ColumnSource> {
+  const groupRows = Number(trip.metadata.row_groups[groupIndex]!.num_rows);
+  const whole = (from = 0) => _wholeSource(trip, groupIndex, column, groupStart, groupRows, from);
   const chunk = trip.metadata.row_groups[groupIndex]!.columns.find((c) =>
     c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name
   );
   const element = trip.elements.get(column.name);
-  if (!chunk?.meta_data || chunk.file_path || !element) return false;
+  if (!chunk?.meta_data || chunk.file_path || !element) return await whole();
   const meta = chunk.meta_data;
   const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
   const bytes = new Uint8Array(
     await trip.file.slice(start, start + Number(meta.total_compressed_size)),
   );
+  let reader: FlatColumnReader;
   try {
-    decodeFlatColumn(bytes, { element, meta, kind: column.kind, compressors }, target, rows);
-    return true;
+    reader = new FlatColumnReader(bytes, { element, meta, kind: column.kind, compressors });
   } catch (error) {
-    if (error instanceof Unsupported) return false;
+    if (error instanceof Unsupported) return await whole();
     throw error;
+  }
+  let fallback: _ColumnSource | undefined;
+  let done = 0;
+  return {
+    column,
+    async read(target, rows) {
+      if (fallback === undefined) {
+        try {
+          reader.read(target, 0, rows);
+          done += rows;
+          return;
+        } catch (error) {
+          if (!(error instanceof Unsupported)) throw error;
+          fallback = await whole(done);
+        }
+      }
+      await fallback.read(target, rows);
+    },
+    async end() {
+      if (fallback !== undefined) await fallback.end();
+      else reader.end();
+    },
+  };
+}
+
+/** hyparquet's generic decoding of the column's whole group, handed out in slices from row `from`. */
+async function _wholeSource(
+  trip: OpenTripFile,
+  groupIndex: number,
+  column: SourceColumn,
+  groupStart: number,
+  groupRows: number,
+  from: number,
+): Promise<_ColumnSource> {
+  const strings = column.field === "store_and_fwd_flag";
+  const values: Float64Array | (string | null)[] = strings
+    ? new Array(groupRows).fill(null)
+    : new Float64Array(groupRows);
+  let filled = 0;
+  await parquetRead({
+    file: trip.file,
+    metadata: trip.metadata,
+    columns: [column.name],
+    rowStart: groupStart,
+    rowEnd: groupStart + groupRows,
+    compressors,
+    parsers: NAIVE_TIMESTAMP_PARSERS,
+    onChunk: (chunk: ColumnData) => {
+      if (chunk.columnName !== column.name) return;
+      // Chunks may start before or run past the group: keep only its rows.
+      const first = Math.max(chunk.rowStart, groupStart);
+      const to = Math.min(chunk.rowEnd, groupStart + groupRows);
+      if (to <= first) return;
+      const data = first === chunk.rowStart && to === chunk.rowEnd
+        ? chunk.columnData
+        : chunk.columnData.slice(first - chunk.rowStart, to - chunk.rowStart);
+      if (strings) fillStrings(values as (string | null)[], first - groupStart, data);
+      else fillNumeric(values as Float64Array, first - groupStart, data);
+      filled += to - first;
+    },
+  });
+  let at = from;
+  return {
+    column,
+    read(target, rows) {
+      if (target instanceof Float64Array) {
+        target.set((values as Float64Array).subarray(at, at + rows));
+      } else {
+        for (let i = 0; i < rows; i++) target[i] = (values as (string | null)[])[at + i]!;
+      }
+      at += rows;
+      return Promise.resolve();
+    },
+    end() {
+      if (filled !== groupRows) {
+        throw new ChillFlowError(
+          "CF_INPUT_FILE",
+          `Cannot read "${trip.sourceFile}": column "${column.name}" has ${filled} values in row group ${groupIndex}, expected ${groupRows}`,
+        );
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Runs a read of row group `groupIndex`, reporting a failure of the file as corrupt. */
+async function _guarded<T>(
+  trip: OpenTripFile,
+  groupIndex: number,
+  fn: () => Promise<T> | T,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ChillFlowError) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ChillFlowError(
+      "CF_INPUT_FILE",
+      `Cannot read "${trip.sourceFile}": row group ${groupIndex} is corrupt (${detail})`,
+      { cause: error },
+    );
   }
 }
 

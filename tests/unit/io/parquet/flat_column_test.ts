@@ -82,7 +82,11 @@ Deno.test("decodeFlatColumn() matches hyparquet on v2 pages in every unit and fa
   try {
     for (const unit of ["MILLIS", "MICROS", "NANOS", "INT96"] as const) {
       const path = `${dir}/${unit}.parquet`;
-      await writeFixture(path, taxiColumns(3_000, { unit }), { rowGroupSize: 1_100 });
+      // Small pages: a chunk of many, as in real files.
+      await writeFixture(path, taxiColumns(3_000, { unit }), {
+        rowGroupSize: 1_100,
+        pageSize: 512,
+      });
       const { fast, fallback } = await compareAll(path);
       assert.equal(fallback, unit === "INT96" ? 6 : 0, unit);
       assert.equal(fast + fallback, 27);

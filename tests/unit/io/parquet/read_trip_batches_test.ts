@@ -3,6 +3,7 @@ import { rowOf } from "../../../../src/domain/raw_trip_batch.ts";
 import { readTripBatches } from "../../../../src/io/parquet/read_trip_batches.ts";
 import type { RawTripBatch } from "../../../../src/domain/raw_trip_batch.ts";
 import { GREEN_2023_12, GREEN_2024_01, YELLOW_SAMPLE } from "../../../_support/fixtures.ts";
+import { taxiColumns, writeFixture } from "../../../_support/parquet_fixtures.ts";
 
 async function collect(path: string, options = {}): Promise<RawTripBatch[]> {
   const batches: RawTripBatch[] = [];
@@ -152,4 +153,33 @@ Deno.test("readTripBatches() refuses a trip type the file's columns contradict",
 
 Deno.test("readTripBatches() rejects a non-positive batch size", async () => {
   await assert.rejects(() => collect(GREEN_2024_01, { batchRows: 0 }), RangeError);
+});
+
+Deno.test("readTripBatches() reads the same rows whatever the batch size, across pages and row groups", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_batches_" });
+  try {
+    // INT96 goes through hyparquet's whole-group decoding, the other units straight to batches.
+    for (const unit of ["MICROS", "INT96"] as const) {
+      const path = `${dir}/${unit}.parquet`;
+      await writeFixture(path, taxiColumns(3_000, { unit }), {
+        rowGroupSize: 1_100,
+        pageSize: 512,
+      });
+      const rowsOf = async (batchRows: number) => {
+        const rows: string[] = [];
+        for await (const batch of readTripBatches(path, { batchRows })) {
+          for (let i = 0; i < batch.length; i++) rows.push(JSON.stringify(rowOf(batch, i)));
+        }
+        return rows;
+      };
+      const whole = await rowsOf(100_000);
+      assert.equal(whole.length, 3_000);
+      assert.equal(new Set(whole).size, 3_000, "every row differs");
+      for (const batchRows of [1, 7, 64, 1_100]) {
+        assert.deepEqual(await rowsOf(batchRows), whole, `${unit}, batches of ${batchRows}`);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
