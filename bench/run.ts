@@ -30,6 +30,10 @@ const PERMISSIONS = [
 ];
 
 const only = Deno.args.filter((a) => !a.startsWith("-"));
+// Sections of earlier runs stay in the file: each names the machine it ran on.
+const MACHINE = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${
+  (os.totalmem() / 2 ** 30).toFixed(0)
+} GiB, ${Deno.build.os}/${Deno.build.arch}, Deno ${Deno.version.deno}`;
 // Sections of benchmarks not run this time are kept as they were, each with its own date.
 const sections = new Map<string, string>(
   (await Deno.readTextFile("BENCHMARKS.md").catch(() => ""))
@@ -54,7 +58,7 @@ for (const bench of BENCHES) {
     bench.title,
     `## ${bench.title}\n\n` +
       (out.code === 0 ? body : `**FAILED** (exit ${out.code}); partial output:\n\n${body}`) +
-      `\n\n_Ran ${new Date().toISOString()}. Reproduce: \`${
+      `\n\n_Ran ${new Date().toISOString()} on ${MACHINE}. Reproduce: \`${
         bench.rows === "3000000" ? "" : `BENCH_STREAM_ROWS=${bench.rows} `
       }deno task bench ${bench.file.replace(/^bench\/|_bench\.ts$/g, "")}\` (${seconds} s)._`,
   );
@@ -65,12 +69,10 @@ const header = [
   "",
   "Written by `deno task bench` (bench/run.ts). Every figure is measured in one run on one machine,",
   "next to its baseline measured in the same run against the same servers. Tests check correctness,",
-  "not timings; these numbers are the speed and memory targets' evidence, met or not.",
+  "not timings; these numbers are the speed and memory targets' evidence, met or not. Sections run",
+  "at different times may come from different machines: each says when and where it ran.",
   "",
-  `- written: ${new Date().toISOString()} (each section says when it ran)`,
-  `- machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${
-    (os.totalmem() / 2 ** 30).toFixed(0)
-  } GiB, ${Deno.build.os}/${Deno.build.arch}, Deno ${Deno.version.deno}`,
+  `- written: ${new Date().toISOString()}`,
   "",
 ].join("\n");
 const ordered = BENCHES.map((b) => sections.get(b.title)).filter((part) => part !== undefined);
