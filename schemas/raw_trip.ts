@@ -14,7 +14,16 @@ import { z } from "zod";
 /** The taxi services whose monthly files ChillFlow reads. */
 export type TripType = "yellow" | "green";
 
-/** Every trip type, in canonical order. */
+/**
+ * Every trip type, in canonical order.
+ *
+ * @example
+ * ```ts
+ * import { TRIP_TYPES } from "./raw_trip.ts";
+ * import assert from "node:assert";
+ * assert.deepEqual(TRIP_TYPES, ["yellow", "green"]);
+ * ```
+ */
 export const TRIP_TYPES: readonly TripType[] = ["yellow", "green"];
 
 /**
@@ -84,7 +93,18 @@ export interface RawTrip {
   trip_type_code: number | null;
 }
 
-/** Names of the {@linkcode RawTrip} fields, in canonical order. */
+/**
+ * Names of the {@linkcode RawTrip} fields, in canonical order: the order of
+ * the `trip_key`'s canonical text.
+ *
+ * @example
+ * ```ts
+ * import { RAW_TRIP_FIELDS } from "./raw_trip.ts";
+ * import assert from "node:assert";
+ * assert.equal(RAW_TRIP_FIELDS.length, 23);
+ * assert.deepEqual(RAW_TRIP_FIELDS.slice(0, 3), ["trip_type", "vendor_id", "pickup_ts"]);
+ * ```
+ */
 export const RAW_TRIP_FIELDS: readonly (keyof RawTrip)[] = [
   "trip_type",
   "vendor_id",
@@ -111,7 +131,17 @@ export const RAW_TRIP_FIELDS: readonly (keyof RawTrip)[] = [
   "trip_type_code",
 ];
 
-/** The money fields of a {@linkcode RawTrip}, stored as `numeric(12,2)`. */
+/**
+ * The money fields of a {@linkcode RawTrip}, stored as `numeric(12,2)`.
+ *
+ * @example
+ * ```ts
+ * import { MONEY_FIELDS } from "./raw_trip.ts";
+ * import assert from "node:assert";
+ * assert.ok(MONEY_FIELDS.includes("total_amount"));
+ * assert.ok(!MONEY_FIELDS.includes("trip_distance"));
+ * ```
+ */
 export const MONEY_FIELDS: readonly (keyof RawTrip)[] = [
   "fare_amount",
   "extra",

@@ -13,13 +13,31 @@ import { z } from "zod";
 import type { TripType } from "./raw_trip.ts";
 import { type CurationReason, curationReasonSchema } from "./curation_reason.ts";
 
-/** The current envelope version. */
+/**
+ * The current envelope version, the `v` of every event and message.
+ *
+ * @example
+ * ```ts
+ * import { TRIP_EVENT_VERSION } from "./trip_event.ts";
+ * import assert from "node:assert";
+ * assert.equal(TRIP_EVENT_VERSION, 1);
+ * ```
+ */
 export const TRIP_EVENT_VERSION = 1 as const;
 
 /** The three events of a trip. */
 export type TripEventType = "trip_started" | "trip_ended" | "payment_processed";
 
-/** Every {@linkcode TripEventType}, in the order a trip emits them. */
+/**
+ * Every {@linkcode TripEventType}, in the order a trip emits them.
+ *
+ * @example
+ * ```ts
+ * import { TRIP_EVENT_TYPES } from "./trip_event.ts";
+ * import assert from "node:assert";
+ * assert.deepEqual(TRIP_EVENT_TYPES, ["trip_started", "trip_ended", "payment_processed"]);
+ * ```
+ */
 export const TRIP_EVENT_TYPES: readonly TripEventType[] = [
   "trip_started",
   "trip_ended",
@@ -250,6 +268,13 @@ export const tripRejectSchema: z.ZodType<TripRejectMessage> = z.strictObject({
 /**
  * At most this many bytes of a refused message are kept in its dead letter, so
  * that the letter (base64, a third larger) stays under Kafka's 1 MiB default.
+ *
+ * @example
+ * ```ts
+ * import { DEAD_LETTER_MAX_BYTES } from "./trip_event.ts";
+ * import assert from "node:assert";
+ * assert.ok(Math.ceil(DEAD_LETTER_MAX_BYTES / 3) * 4 < 1024 * 1024);
+ * ```
  */
 export const DEAD_LETTER_MAX_BYTES = 512 * 1024;
 

@@ -6,7 +6,16 @@
 import type { TripType } from "../../../schemas/raw_trip.ts";
 import { isPeriod, monthIndexOfPeriod, periodOfMonthIndex } from "../../domain/curation/period.ts";
 
-/** Where TLC publishes the monthly files. */
+/**
+ * Where TLC publishes the monthly files.
+ *
+ * @example
+ * ```ts
+ * import { TLC_BASE_URL } from "./tlc_url.ts";
+ * import assert from "node:assert";
+ * assert.equal(new URL(TLC_BASE_URL).protocol, "https:");
+ * ```
+ */
 export const TLC_BASE_URL = "https://d37ci6vzurychx.cloudfront.net/trip-data";
 
 /**
