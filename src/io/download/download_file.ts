@@ -1,12 +1,15 @@
 /**
  * Downloads one file with resume: bytes go to `<name>.part`, a dropped
  * connection continues with an HTTP Range request, and the file gets its
- * final name only once it is whole Parquet.
+ * final name only once it is whole Parquet. The server's validator of the
+ * file (ETag, else Last-Modified) is kept in `<name>.part.validator` and sent
+ * as `If-Range`, so a `.part` of a file the server has since replaced is
+ * started again rather than completed with the new file's bytes.
  *
  * @module
  */
 import { ChillFlowError } from "../../errors.ts";
-import { hasParquetMagic } from "./parquet_magic.ts";
+import { hasParquetHead, hasParquetMagic } from "./parquet_magic.ts";
 
 /** Options of {@linkcode downloadFile}. */
 export interface DownloadFileOptions {
@@ -20,6 +23,12 @@ export interface DownloadFileOptions {
   onProgress?: (received: number, total: number | undefined) => void;
   /** Stops the download; the `.part` file stays for a later resume. */
   signal?: AbortSignal;
+  /**
+   * A connection that sends nothing for this long counts as dropped (and is
+   * resumed, within `retries`): a stalled server would otherwise hold the
+   * download forever. @default {60000}
+   */
+  idleTimeoutMs?: number;
 }
 
 /** What {@linkcode downloadFile} did. */
@@ -59,10 +68,15 @@ export async function downloadFile(
   options: DownloadFileOptions = {},
 ): Promise<DownloadResult> {
   const name = path.split(/[\\/]/).at(-1)!;
+  for (const target of [path, `${path}.part`]) {
+    if (await _isFolder(target)) throw _error(name, `"${target}" is a folder; move it away`);
+  }
   if (await hasParquetMagic(path)) return { path, status: "skipped", bytes: await _size(path) };
   const doFetch = options.fetch ?? fetch;
   const retries = options.retries ?? 3;
   const part = `${path}.part`;
+  const validatorFile = `${part}.validator`;
+  const idleMs = options.idleTimeoutMs ?? 60_000;
   let resumed = false;
   for (let attempt = 0;; attempt++) {
     const retry = async (detail: string, cause?: unknown): Promise<void> => {
@@ -82,21 +96,32 @@ export async function downloadFile(
       await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 500) * 2 ** attempt));
     };
     const offset = await _size(part);
+    const headers: Record<string, string> = {};
+    if (offset > 0) {
+      headers.Range = `bytes=${offset}-`;
+      const validator = await _readValidator(validatorFile);
+      if (validator !== undefined) headers["If-Range"] = validator;
+    }
+    const idle = new _IdleTimer(idleMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
     let response: Response;
     try {
-      response = await doFetch(url, {
-        headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
-        signal: options.signal,
-      });
+      response = await doFetch(url, { headers, signal });
     } catch (error) {
-      await retry(`cannot reach ${_host(url)} (${_message(error)})`, error);
+      idle.stop();
+      await retry(`cannot reach ${_host(url)} (${_why(error, idle)})`, error);
       continue;
     }
     if (response.status === 416 && offset > 0) {
-      // Nothing left to send: the part may already be whole.
+      idle.stop();
+      // Nothing left to send: the part is whole if the file is as long as the part.
       await response.body?.cancel();
-      if (await hasParquetMagic(part)) break;
-      await Deno.remove(part);
+      const size = /^bytes \*\/(\d+)$/.exec(response.headers.get("content-range") ?? "")?.[1];
+      if ((size === undefined || Number(size) === offset) && await hasParquetMagic(part)) {
+        resumed = true;
+        break;
+      }
+      await _removePart(part, validatorFile);
       await retry("the partial file did not match the server's");
       continue;
     }
@@ -124,9 +149,11 @@ export async function downloadFile(
       : (Number.isFinite(length) ? length : undefined);
     resumed ||= appending;
     let received = appending ? offset : 0;
+    if (!appending) await _writeValidator(validatorFile, response.headers);
     const file = await _openPart(part, appending, name);
     try {
       for await (const chunk of response.body) {
+        idle.reset();
         for (let written = 0; written < chunk.length;) {
           written += await file.write(chunk.subarray(written));
         }
@@ -135,24 +162,88 @@ export async function downloadFile(
       }
     } catch (error) {
       file.close();
-      await retry(`connection dropped after ${received} bytes (${_message(error)})`, error);
+      idle.stop();
+      await retry(`connection dropped after ${received} bytes (${_why(error, idle)})`, error);
       resumed = true;
       continue;
     }
+    idle.stop();
     file.close();
     if (total !== undefined && received !== total) {
       await retry(`connection ended after ${received} of ${total} bytes`);
       resumed = true;
       continue;
     }
+    // Without a length, a Parquet file whose end has not come is a cut body, not junk.
+    if (total === undefined && !await hasParquetMagic(part) && await hasParquetHead(part)) {
+      await retry(`connection ended after ${received} bytes, before the file's end`);
+      resumed = true;
+      continue;
+    }
     break;
   }
   if (!(await hasParquetMagic(part))) {
-    await Deno.remove(part).catch(() => {});
+    await _removePart(part, validatorFile);
     throw _error(name, "the server sent a file that is not Parquet (no PAR1 magic at both ends)");
   }
   await Deno.rename(part, path);
+  await Deno.remove(validatorFile).catch(() => {});
   return { path, status: resumed ? "resumed" : "downloaded", bytes: await _size(path) };
+}
+
+/** Aborts its signal once `ms` pass without a `reset()`. */
+class _IdleTimer {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  fired = false;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+    this.reset();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  reset(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.fired = true;
+      this.#controller.abort(new Error(`nothing received for ${this.#ms / 1000} s`));
+    }, this.#ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+function _why(error: unknown, idle: _IdleTimer): string {
+  return idle.fired ? _message(idle.signal.reason) : _message(error);
+}
+
+/** The validator to send as `If-Range`, if the first response of this `.part` had one. */
+async function _readValidator(file: string): Promise<string | undefined> {
+  try {
+    return (await Deno.readTextFile(file)).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps a strong ETag, else Last-Modified, for the resumes of a new `.part`. */
+async function _writeValidator(file: string, headers: Headers): Promise<void> {
+  const etag = headers.get("etag");
+  const validator = etag !== null && !etag.startsWith("W/") ? etag : headers.get("last-modified");
+  if (validator === null) await Deno.remove(file).catch(() => {});
+  else await Deno.writeTextFile(file, validator);
+}
+
+async function _removePart(part: string, validatorFile: string): Promise<void> {
+  await Deno.remove(part).catch(() => {});
+  await Deno.remove(validatorFile).catch(() => {});
 }
 
 async function _openPart(part: string, append: boolean, name: string): Promise<Deno.FsFile> {
@@ -164,6 +255,10 @@ async function _openPart(part: string, append: boolean, name: string): Promise<D
   } catch (error) {
     throw _error(name, `cannot write "${part}" (${_message(error)})`, error);
   }
+}
+
+async function _isFolder(path: string): Promise<boolean> {
+  return await Deno.stat(path).then((info) => info.isDirectory, () => false);
 }
 
 async function _size(path: string): Promise<number> {

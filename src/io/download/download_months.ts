@@ -66,10 +66,21 @@ export async function downloadMonths(options: DownloadMonthsOptions): Promise<Mo
     const file = tlcFileName(options.tripType, period);
     const url = tlcFileUrl(options.tripType, period, options.baseUrl ?? TLC_BASE_URL);
     options.onFile?.(file, url);
-    const result = await downloadFile(url, `${dir}/${file}`, {
-      ...options,
-      onProgress: (received, total) => options.onProgress?.(file, received, total),
-    });
+    let result: DownloadResult;
+    try {
+      result = await downloadFile(url, `${dir}/${file}`, {
+        ...options,
+        onProgress: (received, total) => options.onProgress?.(file, received, total),
+      });
+    } catch (error) {
+      // The months done before a failure or a stop are on disk: say which.
+      if (!(error instanceof ChillFlowError) || results.length === 0) throw error;
+      const done = results.map((r) => r.path.split("/").at(-1)).join(", ");
+      throw new ChillFlowError(error.code, `${error.message} (complete before it: ${done})`, {
+        cause: error,
+        retryable: error.retryable,
+      });
+    }
     results.push({ ...result, period, url });
   }
   return results;

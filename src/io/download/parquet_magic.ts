@@ -48,3 +48,32 @@ async function _readAt(file: Deno.FsFile, offset: number): Promise<string> {
   }
   return new TextDecoder().decode(bytes.subarray(0, filled));
 }
+
+/**
+ * Whether `path` begins like a Parquet file: a cut download of one does, an
+ * error page sent instead does not.
+ *
+ * @example
+ * ```ts
+ * import { hasParquetHead } from "./parquet_magic.ts";
+ * import assert from "node:assert";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "PAR1 and then the connection dropped");
+ * assert.equal(await hasParquetHead(path), true);
+ * await Deno.remove(path);
+ * ```
+ */
+export async function hasParquetHead(path: string): Promise<boolean> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  try {
+    return await _readAt(file, 0) === MAGIC;
+  } finally {
+    file.close();
+  }
+}

@@ -20,6 +20,12 @@ export class RowSpacer {
   readonly #days: number;
   readonly #contentHash: Uint32Array;
   readonly #seen = new Uint32Array(FILTER_BITS / 32);
+  /**
+   * How many rows can be drawn while a draw still succeeds within a few
+   * tries: three quarters of the distinct (pool row, pickup second) pairs,
+   * or of the filter's bits. Past it, the draws would retry without end.
+   */
+  readonly capacity: number;
 
   /** Hashes the pool rows once, for the collision filter. */
   constructor(pool: TripPool, bounds: PeriodBounds, rng: Rng) {
@@ -28,6 +34,8 @@ export class RowSpacer {
     this.rng = rng;
     this.#days = Math.round((bounds.end - bounds.start) / DAY_MS);
     this.#contentHash = _hashRows(pool);
+    const pairs = new Set(this.#contentHash).size * this.#days * (2 * JITTER_S + 1);
+    this.capacity = Math.floor(0.75 * Math.min(pairs, FILTER_BITS));
   }
 
   /**

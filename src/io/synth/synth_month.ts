@@ -103,12 +103,23 @@ export async function synthMonth(options: SynthMonthOptions): Promise<SynthMonth
     throw new RangeError(`Cannot use reject rate ${rejectRate}: expected 0..1`);
   }
 
+  if (await Deno.stat(options.out).then((info) => info.isDirectory, () => false)) {
+    throw new ChillFlowError("CF_USAGE", `Cannot write "${options.out}": it is a folder`);
+  }
   const rng = createRng(seed);
   const pool = await loadTripPool(options.like, { rng });
   const tripType = options.tripType ?? pool.tripType;
   const month = monthIndexOfPeriod(period);
   const bounds = { start: monthStartMs(month), end: monthStartMs(month + 1) };
   const spacer = new RowSpacer(pool, bounds, rng);
+  if (rows > spacer.capacity) {
+    // Every row must differ from the others: a small source runs out of distinct trips.
+    throw new ChillFlowError(
+      "CF_USAGE",
+      `Cannot synthesize ${rows} rows from "${options.like}": its rows spread over ${period} ` +
+        `give at most ${spacer.capacity} distinct trips; use a larger --like file or fewer --rows`,
+    );
+  }
   const columns = tlcColumns(tripType, period);
   const injected = Object.fromEntries(CURATION_REASONS.map((r) => [r, 0])) as Record<
     CurationReason,

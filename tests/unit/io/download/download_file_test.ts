@@ -1,7 +1,7 @@
 /** downloadFile() logic with an injected fetch (no sockets); the loopback tests are in tests/integration/io. */
 import assert from "node:assert/strict";
 import { downloadFile } from "../../../../src/io/download/download_file.ts";
-import { GREEN_2024_01 } from "../../../_support/fixtures.ts";
+import { GREEN_2023_12, GREEN_2024_01 } from "../../../_support/fixtures.ts";
 
 const sample: Uint8Array<ArrayBuffer> = await Deno.readFile(GREEN_2024_01);
 
@@ -25,7 +25,7 @@ Deno.test("downloadFile() renames a .part that the server says is already whole 
       }),
     });
     assert.deepEqual(ranges, [`bytes=${sample.length}-`]);
-    assert.equal(result.status, "downloaded");
+    assert.equal(result.status, "resumed");
     assert.equal(result.bytes, sample.length);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -114,3 +114,116 @@ Deno.test("downloadFile() aborted mid-body reports the interruption and keeps th
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A server of `versions` in turn (one per request), each a whole file with its ETag; it honours Range and If-Range. */
+function versionedServer(versions: Uint8Array<ArrayBuffer>[], sent: Headers[]): typeof fetch {
+  let request = 0;
+  return ((_url: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    sent.push(headers);
+    const at = Math.min(request++, versions.length - 1);
+    const body = versions[at]!, etag = `"v${at}"`;
+    const range = /^bytes=(\d+)-$/.exec(headers.get("range") ?? "");
+    const ifRange = headers.get("if-range");
+    if (range && (ifRange === null || ifRange === etag)) {
+      const from = Number(range[1]);
+      if (from >= body.length) {
+        return Promise.resolve(
+          new Response(null, {
+            status: 416,
+            headers: { "content-range": `bytes */${body.length}` },
+          }),
+        );
+      }
+      return Promise.resolve(
+        new Response(body.subarray(from), {
+          status: 206,
+          headers: { etag, "content-range": `bytes ${from}-${body.length - 1}/${body.length}` },
+        }),
+      );
+    }
+    return Promise.resolve(new Response(body, { headers: { etag } }));
+  }) as typeof fetch;
+}
+
+Deno.test("downloadFile() starts again when the server's file changed since the .part began (If-Range)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
+  try {
+    const path = `${dir}/g.parquet`;
+    const other = await Deno.readFile(GREEN_2023_12);
+    // The first response is cut short; the server then has another version of the file.
+    const sent: Headers[] = [];
+    const serve = versionedServer([other, sample], sent);
+    const cut: typeof fetch = (async (url: string | URL | Request, init?: RequestInit) => {
+      const response = await serve(url, init);
+      if (sent.length > 1) return response;
+      // Cut after 5,000 bytes, with no length to tell: only the missing PAR1 end does.
+      const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 5_000);
+      return new Response(head, { headers: response.headers });
+    }) as typeof fetch;
+    const result = await downloadFile("http://example.invalid/x", path, {
+      fetch: cut,
+      retryDelayMs: 1,
+    });
+    assert.equal(sent[1]!.get("range"), "bytes=5000-");
+    assert.equal(sent[1]!.get("if-range"), '"v0"');
+    assert.deepEqual(await Deno.readFile(path), sample, "the new version, whole, not a splice");
+    assert.equal(result.bytes, sample.length);
+    assert.ok(!(await exists(`${path}.part.validator`)));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("downloadFile() starts again on a 416 whose file length is not the .part's", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
+  try {
+    const path = `${dir}/g.parquet`;
+    // A whole Parquet file, but another month's: longer than the server's file.
+    await Deno.writeFile(`${path}.part`, await Deno.readFile(GREEN_2023_12));
+    const sent: Headers[] = [];
+    await downloadFile("http://example.invalid/x", path, {
+      fetch: versionedServer([sample], sent),
+      retryDelayMs: 1,
+    });
+    assert.deepEqual(await Deno.readFile(path), sample);
+    assert.equal(sent.length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("downloadFile() counts a connection that goes quiet as dropped, and resumes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
+  try {
+    const path = `${dir}/g.parquet`;
+    const sent: Headers[] = [];
+    const serve = versionedServer([sample], sent);
+    const stalls: typeof fetch = (async (url: string | URL | Request, init?: RequestInit) => {
+      const response = await serve(url, init);
+      if (sent.length > 1) return response;
+      // 1,000 bytes, then nothing, with the connection left open.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(sample.subarray(0, 1_000));
+          init?.signal?.addEventListener("abort", () => controller.error(init.signal!.reason));
+        },
+      });
+      return new Response(body, { headers: response.headers });
+    }) as typeof fetch;
+    const result = await downloadFile("http://example.invalid/x", path, {
+      fetch: stalls,
+      idleTimeoutMs: 200,
+      retryDelayMs: 1,
+    });
+    assert.equal(result.status, "resumed");
+    assert.equal(sent[1]!.get("range"), "bytes=1000-");
+    assert.deepEqual(await Deno.readFile(path), sample);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}

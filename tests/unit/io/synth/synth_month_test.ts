@@ -5,6 +5,8 @@ import { inspectTripFile } from "../../../../src/io/parquet/inspect_trip_file.ts
 import { readTripBatches } from "../../../../src/io/parquet/read_trip_batches.ts";
 import { synthMonth } from "../../../../src/io/synth/synth_month.ts";
 import { GREEN_2024_01, YELLOW_SAMPLE } from "../../../_support/fixtures.ts";
+import { taxiColumns, writeFixture } from "../../../_support/parquet_fixtures.ts";
+import { ChillFlowError } from "../../../../src/errors.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "cf_synth_" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -135,7 +137,30 @@ Deno.test("synthMonth() rejects bad options and leaves no file behind", async ()
     () => synthMonth({ like: `${dir}/missing.parquet`, rows: 5, period: "2024-01", out }),
     /Cannot read "missing.parquet": file not found/,
   );
+  await assert.rejects(
+    () => synthMonth({ like: GREEN_2024_01, rows: 5, period: "2024-01", out: dir }),
+    /^ChillFlowError: Cannot write ".*": it is a folder$/,
+  );
   assert.ok(!(await exists(out)) && !(await exists(`${out}.part`)));
+});
+
+Deno.test("synthMonth() refuses more rows than its source can spread without repeats, at once", async () => {
+  // One source row in February 2024: 29 days x 3,601 pickup seconds of jitter, 3/4 of them.
+  const like = `${dir}/one_row.parquet`;
+  await writeFixture(like, taxiColumns(1));
+  const out = `${dir}/too_many.parquet`;
+  await assert.rejects(
+    () => synthMonth({ like, rows: 78_322, period: "2024-02", out }),
+    (error: unknown) => {
+      assert.ok(error instanceof ChillFlowError);
+      assert.equal(error.code, "CF_USAGE");
+      assert.match(error.message, /give at most 78321 distinct trips; use a larger --like file/);
+      return true;
+    },
+  );
+  assert.ok(!(await exists(out)) && !(await exists(`${out}.part`)));
+  const fits = await synthMonth({ like, rows: 2_000, period: "2024-02", out, rejectRate: 0 });
+  assert.equal(fits.rows, 2_000);
 });
 
 async function exists(path: string): Promise<boolean> {
