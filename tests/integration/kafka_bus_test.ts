@@ -279,3 +279,63 @@ Deno.test("integration: the producer's client negotiates produce v11 with the br
     await producer.close();
   }
 });
+
+Deno.test({
+  name:
+    "integration: KafkaBus refuses work once closed, a subscribe included (a member joined then ran on)",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const brokers = (await requireService("kafka")).split(",");
+    const bus = await KafkaBus.open({ brokers });
+    await bus.close();
+    const closed = (error: unknown) => {
+      assert.ok(error instanceof ChillFlowError, String(error));
+      assert.equal(error.code, "CF_BUS");
+      assert.equal(error.retryable, false);
+      assert.equal(error.message, "The Kafka bus is closed");
+      return true;
+    };
+    const topic = testName("closed");
+    await assert.rejects(bus.ensureTopic(topic, 1), closed);
+    await assert.rejects(bus.deleteTopics([topic]), closed);
+    await assert.rejects(bus.publish(topic, [{ key: "k", value: "v" }]), closed);
+    await assert.rejects(
+      bus.subscribe({
+        group: testName("g"),
+        topics: [topic],
+        handleBatch: () => Promise.resolve(),
+      }),
+      closed,
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "integration: a KafkaBus subscription whose topic is deleted fails with a bus error, not restarts for ever",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withTopic(1, async (bus, topic) => {
+      const sub = await bus.subscribe({
+        group: testName("g"),
+        topics: [topic],
+        handleBatch: () => Promise.resolve(),
+      });
+      await bus.deleteTopics([topic]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("still restarting after 60 s")), 60_000);
+      });
+      try {
+        await assert.rejects(Promise.race([sub.done, late]), (error: unknown) => {
+          assert.ok(error instanceof ChillFlowError, String(error));
+          assert.match(error.code, /^CF_BUS/);
+          return true;
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+});

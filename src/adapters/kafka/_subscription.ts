@@ -27,6 +27,8 @@ export class KafkaSubscription implements Subscription {
   #assignment: Record<string, number[]> = {};
   #ending: Promise<void> | undefined;
   #settle!: { resolve(): void; reject(error: unknown): void };
+  /** Restarts in a row after the broker said a subscribed topic or partition is not there. */
+  #missing = 0;
 
   /** Creates the member; {@linkcode KafkaSubscription.start} joins the group. */
   constructor(kafka: Kafka, options: SubscribeOptions, bus: ResolvedKafkaBusOptions) {
@@ -41,7 +43,10 @@ export class KafkaSubscription implements Subscription {
       maxBytesPerPartition: bus.maxBytesPerPartition,
       maxBytes: bus.maxBytes,
       allowAutoTopicCreation: false,
-      retry: { retries: bus.retries },
+      retry: {
+        retries: bus.retries,
+        restartOnFailure: (error) => Promise.resolve(this.#restartAfter(error)),
+      },
     });
     this.done = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject };
@@ -63,19 +68,24 @@ export class KafkaSubscription implements Subscription {
     const joined = new Promise<void>((resolve, reject) => {
       let hasJoined = false;
       this.#consumer.on(GROUP_JOIN, ({ payload }) => {
+        // A restart already under way when stop() disconnected joins again: end it too.
+        if (this.#ending !== undefined) void this.#consumer.disconnect().catch(() => {});
         this.#assignment = payload.memberAssignment;
         hasJoined = true;
         if (!fromEnd) resolve();
       });
-      this.#consumer.on(FETCH, () => this.#options.onPoll?.());
+      this.#consumer.on(FETCH, () => {
+        this.#missing = 0;
+        this.#options.onPoll?.();
+      });
       const stopWatching = this.#consumer.on(FETCH, () => {
         if (!hasJoined) return;
         stopWatching();
         resolve();
       });
       this.#consumer.on(CRASH, ({ payload }) => {
-        // kafkajs restarts the member itself after retriable errors.
-        if (payload.restart) return;
+        // kafkajs restarts the member itself after retriable errors; a stopped member ends.
+        if (payload.restart || this.#stopping) return;
         const error = toBusError(payload.error, this.#bus.brokers, "consuming");
         reject(error);
         this.#fail(error);
@@ -175,6 +185,19 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
+  /**
+   * Whether kafkajs may restart the member after a retriable failure: not
+   * once it is stopping or failed (it would join again, unowned, and hold its
+   * partitions from the group), and not for ever on a topic that is gone.
+   */
+  #restartAfter(error: Error): boolean {
+    if (this.#stopping || this.#failure !== undefined) return false;
+    let cause = error as { cause?: unknown; type?: unknown };
+    while (typeof cause.cause === "object" && cause.cause !== null) cause = cause.cause;
+    if (cause.type !== "UNKNOWN_TOPIC_OR_PARTITION") return true;
+    return ++this.#missing < _MISSING_TOPIC_RESTARTS;
+  }
+
   #assigned(topic: string, partition: number): boolean {
     return this.#assignment[topic]?.includes(partition) ?? false;
   }
@@ -194,6 +217,9 @@ export class KafkaSubscription implements Subscription {
     return this.#ending;
   }
 }
+
+// A topic being created can be briefly unknown to a broker; one deleted stays so.
+const _MISSING_TOPIC_RESTARTS = 20;
 
 function _bytes(value: Buffer | null): Uint8Array {
   if (value === null) return new Uint8Array();

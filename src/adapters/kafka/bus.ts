@@ -85,6 +85,7 @@ export class KafkaBus implements Bus {
 
   /** Creates the topic with `partitions` partitions if it does not exist. */
   async ensureTopic(topic: string, partitions: number): Promise<void> {
+    this.#checkOpen();
     try {
       // Resolves false when the topic exists already.
       const created = await this.#admin.createTopics({
@@ -107,8 +108,10 @@ export class KafkaBus implements Bus {
    * resolves once all in-sync replicas have them.
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (this.#closed !== undefined) {
-      return Promise.reject(new ChillFlowError("CF_BUS", "The Kafka bus is closed"));
+    try {
+      this.#checkOpen();
+    } catch (error) {
+      return Promise.reject(error);
     }
     this.#producer ??= new KafkaProducer(this.#options);
     return this.#producer.publish(topic, messages);
@@ -116,8 +119,14 @@ export class KafkaBus implements Bus {
 
   /** Joins the group with a new member; resolves once it has joined. */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.#checkOpen();
     const subscription = new KafkaSubscription(this.#kafka, options, this.#options);
     await subscription.start();
+    if (this.#closed !== undefined) {
+      // close() began while the member joined, and did not see it: it would run on.
+      await subscription.stop().catch(() => {});
+      this.#checkOpen();
+    }
     this.#subscriptions.add(subscription);
     const forget = () => this.#subscriptions.delete(subscription);
     subscription.done.then(forget, forget);
@@ -126,6 +135,7 @@ export class KafkaBus implements Bus {
 
   /** Deletes topics; missing topics are ignored. */
   async deleteTopics(topics: readonly string[]): Promise<void> {
+    this.#checkOpen();
     try {
       const existing = new Set(await this.#admin.listTopics());
       const doomed = topics.filter((topic) => existing.has(topic));
@@ -149,6 +159,10 @@ export class KafkaBus implements Bus {
   /** Same as {@linkcode KafkaBus.close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed !== undefined) throw new ChillFlowError("CF_BUS", "The Kafka bus is closed");
   }
 }
 
