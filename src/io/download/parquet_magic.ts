@@ -19,22 +19,13 @@ const MAGIC = "PAR1";
  * console.log(await hasParquetMagic("data/green_tripdata_2024-01.parquet")); // true
  * ```
  */
-export async function hasParquetMagic(path: string): Promise<boolean> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-  try {
+export function hasParquetMagic(path: string): Promise<boolean> {
+  return _withFile(path, async (file) => {
     const { size } = await file.stat();
     if (size < 12) return false;
     const head = await _readAt(file, 0), tail = await _readAt(file, size - 4);
     return head === MAGIC && tail === MAGIC;
-  } finally {
-    file.close();
-  }
+  });
 }
 
 async function _readAt(file: Deno.FsFile, offset: number): Promise<string> {
@@ -63,7 +54,15 @@ async function _readAt(file: Deno.FsFile, offset: number): Promise<string> {
  * await Deno.remove(path);
  * ```
  */
-export async function hasParquetHead(path: string): Promise<boolean> {
+export function hasParquetHead(path: string): Promise<boolean> {
+  return _withFile(path, async (file) => await _readAt(file, 0) === MAGIC);
+}
+
+/** `check` of the open file, or false when there is no file. */
+async function _withFile(
+  path: string,
+  check: (file: Deno.FsFile) => Promise<boolean>,
+): Promise<boolean> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
@@ -72,7 +71,7 @@ export async function hasParquetHead(path: string): Promise<boolean> {
     throw error;
   }
   try {
-    return await _readAt(file, 0) === MAGIC;
+    return await check(file);
   } finally {
     file.close();
   }
