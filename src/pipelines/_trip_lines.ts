@@ -11,7 +11,7 @@ import { writeNaiveTimestamp, writeNumber } from "../domain/curation/ascii_forma
 import type { CurationVerdicts } from "../domain/curation/curate_batch.ts";
 import { periodOfMonthIndex } from "../domain/curation/period.ts";
 import { reasonOfCode } from "../domain/curation/reasons.ts";
-import { isStorableText, unstorableField } from "../domain/curation/storable.ts";
+import { unstorableField, unstorableFlag } from "../domain/curation/storable.ts";
 import { keyHex, TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { type CopyBuffer, ROW_RESERVE, writeCopyText } from "./_copy_buffer.ts";
 
@@ -107,14 +107,8 @@ export function writeRejectedLine(
   i: number,
   sourceFileBytes: Uint8Array,
 ): void {
-  const flag = batch.storeAndFwdFlag[i];
-  if (flag != null && !isStorableText(flag)) {
-    _unstorable(
-      batch,
-      i,
-      `store_and_fwd_flag ${JSON.stringify(flag)}, text PostgreSQL cannot hold`,
-    );
-  }
+  const flag = unstorableFlag(batch, i);
+  if (flag !== undefined) _unstorable(batch, i, flag);
   const month = verdicts.periods[i]!;
   // Month indexes 0-11 are the year 0, which PostgreSQL dates do not have.
   if (month >= 0 && month < 12) {

@@ -21,7 +21,8 @@ const LAST_MS = 253_402_300_799_999;
 /**
  * Why row `i` of a batch cannot be stored as it is, or undefined: a code that
  * is not a 32-bit integer, money beyond `numeric(12,2)`, a timestamp outside
- * the years 1 to 9999, or a `store_and_fwd_flag` PostgreSQL text cannot hold.
+ * the years 1 to 9999, or a `store_and_fwd_flag` PostgreSQL text cannot hold
+ * ({@linkcode unstorableFlag}).
  *
  * @example
  * ```ts
@@ -64,11 +65,29 @@ export function unstorableField(batch: RawTripBatch, i: number): string | undefi
       return `${field} ${when}, outside the years 1 to 9999`;
     }
   }
+  return unstorableFlag(batch, i);
+}
+
+/**
+ * Why row `i`'s `store_and_fwd_flag` cannot be stored, or undefined: the one
+ * text of a raw row, in `trips` and in `rejected_trips.raw` alike.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import { unstorableFlag } from "./storable.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([], { tripType: "green", sourceFile: "f.parquet" });
+ * batch.storeAndFwdFlag.push("N", "N\u0000");
+ * assert.equal(unstorableFlag(batch, 0), undefined);
+ * assert.match(unstorableFlag(batch, 1)!, /text PostgreSQL cannot hold/);
+ * ```
+ */
+export function unstorableFlag(batch: RawTripBatch, i: number): string | undefined {
   const flag = batch.storeAndFwdFlag[i];
-  if (flag != null && !isStorableText(flag)) {
-    return `store_and_fwd_flag ${JSON.stringify(flag)}, text PostgreSQL cannot hold`;
-  }
-  return undefined;
+  return flag == null || isStorableText(flag)
+    ? undefined
+    : `store_and_fwd_flag ${JSON.stringify(flag)}, text PostgreSQL cannot hold`;
 }
 
 /**
