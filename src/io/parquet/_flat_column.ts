@@ -32,18 +32,6 @@ type Values = Float64Array | (string | null)[];
 
 const decoder = new TextDecoder();
 
-/** Decodes the chunk `bytes` (all its pages) into `target[0..rows)`. */
-export function decodeFlatColumn(
-  bytes: Uint8Array,
-  column: FlatColumn,
-  target: Target,
-  rows: number,
-): void {
-  const reader = new FlatColumnReader(bytes, column);
-  reader.read(target, 0, rows);
-  reader.end();
-}
-
 /** A data page decoded, and how far into it reading has got. */
 interface _Page {
   count: number;

@@ -80,6 +80,7 @@ export async function* readTripBatches(
   try {
     const wanted = options.columns ? new Set(options.columns) : undefined;
     const columns = trip.map.columns.filter((column) => !wanted || wanted.has(column.field));
+    const present = new Set(columns.map((column) => column.field));
     let groupStart = 0;
     for (let g = 0; g < trip.metadata.row_groups.length; g++) {
       const groupRows = Number(trip.metadata.row_groups[g]!.num_rows);
@@ -89,8 +90,9 @@ export async function* readTripBatches(
         const numeric = {} as Record<NumericField, Float64Array>;
         let missing: Float64Array | undefined;
         for (const field of NUMERIC_FIELDS) {
-          const present = columns.some((column) => column.field === field);
-          numeric[field] = present ? new Float64Array(length) : (missing ??= _nulls(length));
+          numeric[field] = present.has(field)
+            ? new Float64Array(length)
+            : (missing ??= _nulls(length));
         }
         const flags: (string | null)[] = new Array(length).fill(null);
         for (const source of sources) {
@@ -136,7 +138,11 @@ async function _openGroup(
   const sources: _ColumnSource[] = [];
   for (const column of columns) {
     sources.push(
-      await _guarded(trip, groupIndex, () => _flatSource(trip, groupIndex, column, groupStart)),
+      await _guarded(
+        trip,
+        groupIndex,
+        () => _flatSource(trip, groupIndex, column, groupStart, groupRows),
+      ),
     );
   }
   return sources;
@@ -152,8 +158,8 @@ async function _flatSource(
   groupIndex: number,
   column: SourceColumn,
   groupStart: number,
+  groupRows: number,
 ): Promise<_ColumnSource> {
-  const groupRows = Number(trip.metadata.row_groups[groupIndex]!.num_rows);
   const whole = (from = 0) => _wholeSource(trip, groupIndex, column, groupStart, groupRows, from);
   const chunk = trip.metadata.row_groups[groupIndex]!.columns.find((c) =>
     c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name

@@ -9,10 +9,26 @@ import { compressors } from "hyparquet-compressors";
 import { mapTripColumns } from "../../../../src/io/parquet/column_map.ts";
 import { openFileBuffer } from "../../../../src/io/parquet/file_buffer.ts";
 import { fillNumeric, fillStrings } from "../../../../src/io/parquet/fill_column.ts";
-import { decodeFlatColumn, Unsupported } from "../../../../src/io/parquet/_flat_column.ts";
+import {
+  type FlatColumn,
+  FlatColumnReader,
+  Unsupported,
+} from "../../../../src/io/parquet/_flat_column.ts";
 import { NAIVE_TIMESTAMP_PARSERS } from "../../../../src/io/parquet/timestamp.ts";
 import { GREEN_2023_12, GREEN_2024_01, YELLOW_SAMPLE } from "../../../_support/fixtures.ts";
 import { taxiColumns, writeFixture } from "../../../_support/parquet_fixtures.ts";
+
+/** Decodes a whole chunk (all its pages) into `target[0..rows)`, exactly `rows` values. */
+function decodeChunk(
+  bytes: Uint8Array,
+  column: FlatColumn,
+  target: Float64Array | (string | null)[],
+  rows: number,
+): void {
+  const reader = new FlatColumnReader(bytes, column);
+  reader.read(target, 0, rows);
+  reader.end();
+}
 
 async function compareAll(path: string): Promise<{ fast: number; fallback: number }> {
   await using file = await openFileBuffer(path);
@@ -55,7 +71,7 @@ async function compareAll(path: string): Promise<{ fast: number; fallback: numbe
         await file.slice(start, start + Number(meta.total_compressed_size)),
       );
       try {
-        decodeFlatColumn(bytes, { element, meta, kind: column.kind, compressors }, actual, rows);
+        decodeChunk(bytes, { element, meta, kind: column.kind, compressors }, actual, rows);
         fast++;
       } catch (error) {
         if (!(error instanceof Unsupported)) throw error;
@@ -70,14 +86,14 @@ async function compareAll(path: string): Promise<{ fast: number; fallback: numbe
 }
 
 for (const path of [GREEN_2024_01, GREEN_2023_12, YELLOW_SAMPLE]) {
-  Deno.test(`decodeFlatColumn() matches hyparquet on every column of ${path.split("/").at(-1)}`, async () => {
+  Deno.test(`FlatColumnReader matches hyparquet on every column of ${path.split("/").at(-1)}`, async () => {
     const { fast, fallback } = await compareAll(path);
     assert.equal(fallback, 0, "real TLC columns all take the fast path");
     assert.ok(fast >= 19);
   });
 }
 
-Deno.test("decodeFlatColumn() matches hyparquet on v2 pages in every unit and falls back on INT96", async () => {
+Deno.test("FlatColumnReader matches hyparquet on v2 pages in every unit and falls back on INT96", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cf_flat_" });
   try {
     for (const unit of ["MILLIS", "MICROS", "NANOS", "INT96"] as const) {
@@ -96,7 +112,7 @@ Deno.test("decodeFlatColumn() matches hyparquet on v2 pages in every unit and fa
   }
 });
 
-Deno.test("decodeFlatColumn() converts pre-epoch and far timestamps exactly", async () => {
+Deno.test("FlatColumnReader converts pre-epoch and far timestamps exactly", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cf_flat_ts_" });
   try {
     const stamps = [
@@ -124,7 +140,7 @@ Deno.test("decodeFlatColumn() converts pre-epoch and far timestamps exactly", as
         await file.slice(start, start + Number(meta.total_compressed_size)),
       );
       const out = new Float64Array(stamps.length);
-      decodeFlatColumn(
+      decodeChunk(
         bytes,
         { element, meta, kind: "timestamp", compressors },
         out,
