@@ -196,7 +196,6 @@ class _IdleTimer {
   readonly #controller = new AbortController();
   readonly #ms: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  fired = false;
 
   constructor(ms: number) {
     this.#ms = ms;
@@ -209,10 +208,10 @@ class _IdleTimer {
 
   reset(): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.fired = true;
-      this.#controller.abort(new Error(`nothing received for ${this.#ms / 1000} s`));
-    }, this.#ms);
+    this.#timer = setTimeout(
+      () => this.#controller.abort(new Error(`nothing received for ${this.#ms / 1000} s`)),
+      this.#ms,
+    );
   }
 
   stop(): void {
@@ -221,7 +220,7 @@ class _IdleTimer {
 }
 
 function _why(error: unknown, idle: _IdleTimer): string {
-  return idle.fired ? _message(idle.signal.reason) : _message(error);
+  return _message(idle.signal.aborted ? idle.signal.reason : error);
 }
 
 /** The validator to send as `If-Range`, if the first response of this `.part` had one. */

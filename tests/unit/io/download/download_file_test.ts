@@ -12,9 +12,18 @@ function fakeFetch(handler: (range: string | null) => Response): typeof fetch {
   }) as typeof fetch;
 }
 
-Deno.test("downloadFile() renames a .part that the server says is already whole (416)", async () => {
+/** Runs `fn` in a fresh temporary folder, removed afterwards. */
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
   try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("downloadFile() renames a .part that the server says is already whole (416)", () =>
+  withDir(async (dir) => {
     const path = `${dir}/green_tripdata_2024-01.parquet`;
     await Deno.writeFile(`${path}.part`, sample);
     const ranges: (string | null)[] = [];
@@ -27,14 +36,10 @@ Deno.test("downloadFile() renames a .part that the server says is already whole 
     assert.deepEqual(ranges, [`bytes=${sample.length}-`]);
     assert.equal(result.status, "resumed");
     assert.equal(result.bytes, sample.length);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("downloadFile() restarts when a 206 starts elsewhere than asked", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
-  try {
+Deno.test("downloadFile() restarts when a 206 starts elsewhere than asked", () =>
+  withDir(async (dir) => {
     const path = `${dir}/g.parquet`;
     await Deno.writeFile(`${path}.part`, new Uint8Array(100).fill(7));
     const result = await downloadFile("http://example.invalid/x", path, {
@@ -47,14 +52,10 @@ Deno.test("downloadFile() restarts when a 206 starts elsewhere than asked", asyn
     });
     assert.equal(result.status, "downloaded");
     assert.deepEqual(await Deno.readFile(path), sample);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("downloadFile() retries a short body and fails after the retries with a resumable part", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
-  try {
+Deno.test("downloadFile() retries a short body and fails after the retries with a resumable part", () =>
+  withDir(async (dir) => {
     const path = `${dir}/g.parquet`;
     let calls = 0;
     const short = fakeFetch(() => {
@@ -74,14 +75,10 @@ Deno.test("downloadFile() retries a short body and fails after the retries with 
       /Cannot download "g\.parquet": connection ended after 0 of 1362284 bytes; run the download again to resume/,
     );
     assert.equal(calls, 3);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("downloadFile() aborted mid-body reports the interruption and keeps the bytes for a resume", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
-  try {
+Deno.test("downloadFile() aborted mid-body reports the interruption and keeps the bytes for a resume", () =>
+  withDir(async (dir) => {
     const path = `${dir}/g.parquet`;
     const abort = new AbortController();
     const half = sample.subarray(0, 1000);
@@ -110,10 +107,7 @@ Deno.test("downloadFile() aborted mid-body reports the interruption and keeps th
             `"${path}.part"; run the download again to resume`,
     );
     assert.deepEqual(await Deno.readFile(`${path}.part`), half);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
 /** A server of `versions` in turn (one per request), each a whole file with its ETag; it honours Range and If-Range. */
 function versionedServer(versions: Uint8Array<ArrayBuffer>[], sent: Headers[]): typeof fetch {
@@ -146,9 +140,8 @@ function versionedServer(versions: Uint8Array<ArrayBuffer>[], sent: Headers[]): 
   }) as typeof fetch;
 }
 
-Deno.test("downloadFile() starts again when the server's file changed since the .part began (If-Range)", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
-  try {
+Deno.test("downloadFile() starts again when the server's file changed since the .part began (If-Range)", () =>
+  withDir(async (dir) => {
     const path = `${dir}/g.parquet`;
     const other = await Deno.readFile(GREEN_2023_12);
     // The first response is cut short; the server then has another version of the file.
@@ -170,14 +163,10 @@ Deno.test("downloadFile() starts again when the server's file changed since the 
     assert.deepEqual(await Deno.readFile(path), sample, "the new version, whole, not a splice");
     assert.equal(result.bytes, sample.length);
     assert.ok(!(await exists(`${path}.part.validator`)));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("downloadFile() starts again on a 416 whose file length is not the .part's", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
-  try {
+Deno.test("downloadFile() starts again on a 416 whose file length is not the .part's", () =>
+  withDir(async (dir) => {
     const path = `${dir}/g.parquet`;
     // A whole Parquet file, but another month's: longer than the server's file.
     await Deno.writeFile(`${path}.part`, await Deno.readFile(GREEN_2023_12));
@@ -188,14 +177,10 @@ Deno.test("downloadFile() starts again on a 416 whose file length is not the .pa
     });
     assert.deepEqual(await Deno.readFile(path), sample);
     assert.equal(sent.length, 2);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("downloadFile() counts a connection that goes quiet as dropped, and resumes", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
-  try {
+Deno.test("downloadFile() counts a connection that goes quiet as dropped, and resumes", () =>
+  withDir(async (dir) => {
     const path = `${dir}/g.parquet`;
     const sent: Headers[] = [];
     const serve = versionedServer([sample], sent);
@@ -219,10 +204,7 @@ Deno.test("downloadFile() counts a connection that goes quiet as dropped, and re
     assert.equal(result.status, "resumed");
     assert.equal(sent[1]!.get("range"), "bytes=1000-");
     assert.deepEqual(await Deno.readFile(path), sample);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
