@@ -24,3 +24,18 @@ export const YELLOW_SAMPLE: string = repoPath("tests/fixtures/tlc/yellow_tripdat
 export const ZONES_CURRENT: string = repoPath("data/taxi_zone_lookup.csv");
 /** Older zone lookup vintage (264 NV, 265 NA). */
 export const ZONES_OLDER: string = repoPath("tests/fixtures/tlc/taxi+_zone_lookup.csv");
+
+/**
+ * Whether anything exists at `path`.
+ *
+ * @example
+ * ```ts
+ * import { exists, GREEN_2024_01 } from "./fixtures.ts";
+ * import assert from "node:assert";
+ * assert.equal(await exists(GREEN_2024_01), true);
+ * assert.equal(await exists(`${GREEN_2024_01}.missing`), false);
+ * ```
+ */
+export async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}

@@ -1,7 +1,7 @@
 /** downloadFile() logic with an injected fetch (no sockets); the loopback tests are in tests/integration/io. */
 import assert from "node:assert/strict";
 import { downloadFile } from "../../../../src/io/download/download_file.ts";
-import { GREEN_2023_12, GREEN_2024_01 } from "../../../_support/fixtures.ts";
+import { exists, GREEN_2023_12, GREEN_2024_01 } from "../../../_support/fixtures.ts";
 
 const sample: Uint8Array<ArrayBuffer> = await Deno.readFile(GREEN_2024_01);
 
@@ -205,7 +205,3 @@ Deno.test("downloadFile() counts a connection that goes quiet as dropped, and re
     assert.equal(sent[1]!.get("range"), "bytes=1000-");
     assert.deepEqual(await Deno.readFile(path), sample);
   }));
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
-}

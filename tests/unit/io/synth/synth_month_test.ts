@@ -4,7 +4,7 @@ import { createCurationState, curateBatch } from "../../../../src/domain/curatio
 import { inspectTripFile } from "../../../../src/io/parquet/inspect_trip_file.ts";
 import { readTripBatches } from "../../../../src/io/parquet/read_trip_batches.ts";
 import { synthMonth } from "../../../../src/io/synth/synth_month.ts";
-import { GREEN_2024_01, YELLOW_SAMPLE } from "../../../_support/fixtures.ts";
+import { exists, GREEN_2024_01, YELLOW_SAMPLE } from "../../../_support/fixtures.ts";
 import { taxiColumns, writeFixture } from "../../../_support/parquet_fixtures.ts";
 import { ChillFlowError } from "../../../../src/errors.ts";
 
@@ -162,12 +162,3 @@ Deno.test("synthMonth() refuses more rows than its source can spread without rep
   const fits = await synthMonth({ like, rows: 2_000, period: "2024-02", out, rejectRate: 0 });
   assert.equal(fits.rows, 2_000);
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
