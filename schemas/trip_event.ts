@@ -146,7 +146,9 @@ export interface PaymentProcessedEvent extends TripEventEnvelope {
 export type TripEvent = TripStartedEvent | TripEndedEvent | PaymentProcessedEvent;
 
 /**
- * The text form of a naive time in events: `YYYY-MM-DDTHH:MM:SS[.sss]`, no zone.
+ * The text form of a naive time in events: `YYYY-MM-DDTHH:MM:SS[.sss]`, no zone,
+ * each field in its range (a day past its month's end, such as Feb 30, still
+ * passes: the assembler refuses it).
  *
  * @example
  * ```ts
@@ -154,9 +156,11 @@ export type TripEvent = TripStartedEvent | TripEndedEvent | PaymentProcessedEven
  * import assert from "node:assert";
  * assert.ok(NAIVE_ISO.test("2024-01-01T00:05:00"));
  * assert.ok(!NAIVE_ISO.test("2024-01-01T00:05:00Z"));
+ * assert.ok(!NAIVE_ISO.test("2024-13-01T24:00:00"));
  * ```
  */
-export const NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?$/;
+export const NAIVE_ISO =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{3})?$/;
 const naiveIso = z.string().regex(NAIVE_ISO, "must be a naive ISO time YYYY-MM-DDTHH:MM:SS[.sss]");
 const hex32 = z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex chars");
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be YYYY-MM");

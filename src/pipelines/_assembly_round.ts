@@ -29,6 +29,7 @@ import type { z } from "zod";
 import { type PartialTrip, TripAssembler } from "../domain/assembly/trip_assembler.ts";
 import { isStorableText } from "../domain/curation/storable.ts";
 import { eventTimeMismatch } from "../domain/events/events_to_trip.ts";
+import { isNaiveIso } from "../domain/events/naive_time.ts";
 import { hourSumsOf } from "../domain/kpis/hour_sums.ts";
 import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
@@ -144,8 +145,9 @@ export async function prepareRound(
 /**
  * Why an event is refused, or undefined: what the tables cannot hold (its
  * trip's COPY, or its partial's row in `incomplete_trips`, would fail the
- * round at every restart), or a time off its own pickup or dropoff (a forged
- * time would move the watermark).
+ * round at every restart), a time the calendar does not have (Feb 30: the
+ * schema checks each field's range only), or a time off its own pickup or
+ * dropoff (a forged time would move the watermark).
  */
 function _eventRefusal(event: TripEvent): string | undefined {
   const flag = event.event_type === "trip_started" ? event.data.store_and_fwd_flag : null;
@@ -155,6 +157,8 @@ function _eventRefusal(event: TripEvent): string | undefined {
     ? "its store_and_fwd_flag is text PostgreSQL cannot hold"
     : event.event_ts.startsWith("0000-") || event.period.startsWith("0000-")
     ? "its time or period is in the year 0, which PostgreSQL does not have"
+    : !isNaiveIso(event.event_ts)
+    ? `its event_ts ${event.event_ts} is not a day and time of the calendar`
     : eventTimeMismatch(event);
   return why === undefined ? undefined : `Cannot use event ${event.event_id}: ${why}`;
 }

@@ -91,7 +91,7 @@ export async function storedState(
   >(
     `with k as (select jsonb_array_elements_text($1::text::jsonb) as trip_key)
      ${stored}
-     select i.trip_key, i.events::text, (extract(epoch from i.first_event_ts) * 1000)::float8
+     select i.trip_key, i.events::text, (extract(epoch from i.first_event_ts) * 1000)::float8 as first_ms
        from incomplete_trips i where i.trip_key in (select trip_key from k)`,
     [JSON.stringify(keys)],
   );

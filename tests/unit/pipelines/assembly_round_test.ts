@@ -184,3 +184,77 @@ Deno.test("a round dead-letters what the tables cannot hold and writes the rest,
   );
   assert.deepEqual(stored, { trips: 1, rejects: 1 });
 });
+
+Deno.test("a round dead-letters events stamped at a time the calendar does not have, and completes the trip around them", async () => {
+  await using w = await world();
+  const { store, context } = w;
+  const trip = batch(0, ALL_TYPES);
+  const [started, , paid] = trip.messages.map((m) => JSON.parse(new TextDecoder().decode(m.value)));
+  const encode = (event: unknown) => new TextEncoder().encode(JSON.stringify(event));
+  // Each used to throw in the assembler's time parsing: the round failed at every restart.
+  const impossible = [
+    { ...paid, event_ts: "2024-13-01T00:00:00" },
+    { ...paid, event_ts: "2024-01-01T24:00:00" },
+    { ...paid, event_ts: "2024-02-30T00:00:00" },
+    {
+      ...started,
+      event_ts: "2023-02-29T08:00:00",
+      data: { ...started.data, pickup_ts: "2023-02-29T08:00:00" },
+    },
+  ];
+  const poisoned = {
+    ...trip,
+    messages: [
+      ...impossible.map((event, i) => ({
+        ...trip.messages[0]!,
+        offset: String(10 + i),
+        value: encode(event),
+      })),
+      ...trip.messages,
+    ],
+  };
+  const counts = await assembleRound(context, [poisoned]);
+  assert.deepEqual([counts.completed, counts.deadLetters], [1, 4]);
+  const errors = (context.bus as RecordingBus).topics.get(context.topics.dlq)!.messages
+    .map((m) => JSON.parse(String(m.value)).error as string);
+  assert.match(errors[0]!, /event_ts/);
+  assert.match(errors[1]!, /event_ts/);
+  assert.match(
+    errors[2]!,
+    /its event_ts 2024-02-30T00:00:00 is not a day and time of the calendar$/,
+  );
+  assert.match(
+    errors[3]!,
+    /its event_ts 2023-02-29T08:00:00 is not a day and time of the calendar$/,
+  );
+  const [stored] = await store.query<{ n: number }>("select count(*)::int as n from trips");
+  assert.equal(stored!.n, 1);
+});
+
+Deno.test("an expired trip that gets one more event and still lacks one stays in incomplete_trips, updated", async () => {
+  await using w = await world();
+  const { store, context } = w;
+  const eager = { ...context, latenessMs: 0, timeoutMs: 0 };
+  const pickup = sampleTrip.pickup_ts!;
+  const eightHours = 8 * 3_600_000;
+  const later = {
+    ...sampleTrip,
+    pickup_ts: pickup + eightHours,
+    dropoff_ts: sampleTrip.dropoff_ts! + eightHours,
+  };
+  await assembleRound(eager, [batch(0, ["trip_started"])]);
+  // A trip eight hours on moves the watermark: the first expires.
+  const moved = await assembleRound(eager, [batch(0, ["trip_started"], 1, later)]);
+  assert.equal(moved.expired, 1);
+  // The first round that read it back from incomplete_trips lost its first-event time.
+  await assembleRound(eager, [batch(0, ["trip_ended"], 2)]);
+  const rows = await store.query<{ trip_key: string; missing: string[]; first: string }>(
+    `select trip_key, missing, first_event_ts::text as first
+       from incomplete_trips order by first_event_ts`,
+  );
+  assert.deepEqual(rows[0], {
+    trip_key: origin.tripKey,
+    missing: ["payment_processed"],
+    first: new Date(pickup).toISOString().replace("T", " ").slice(0, 19),
+  });
+});
