@@ -63,8 +63,6 @@ export interface RoundContext {
   timeoutMs: number;
   /** Most partial trips one partition expires per round. */
   expirePerRound: number;
-  /** Told the source of every valid event and reject (for the audit at the end). */
-  seen(file: string, tripType: string, period: string | null): void;
 }
 
 /** What one round did. */
@@ -331,11 +329,7 @@ async function _writeRound(
   );
 
   let events = 0;
-  for (const w of partitions) {
-    events += w.events.length;
-    for (const e of w.events) context.seen(e.source_file, e.trip_type, e.period);
-  }
-  for (const r of rejects) context.seen(r.source_file, r.trip_type, r.period);
+  for (const w of partitions) events += w.events.length;
   return {
     events,
     completed: counts.completed,

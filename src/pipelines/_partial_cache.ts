@@ -62,8 +62,10 @@ export class PartialCache {
   /** Forgets trips (completed, expired or already stored). */
   async remove(partition: number, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.#cache.indexRemove(this.#index(partition), keys);
+    // Keys first: an index entry left by a crash between the two is met by the next
+    // scan and removed, a key without one would be found by nothing.
     await this.#cache.delete(keys.map((key) => this.#trip(key)));
+    await this.#cache.indexRemove(this.#index(partition), keys);
   }
 
   /** Keys of the partition's partial trips whose first event is at or before `cutoffMs`. */

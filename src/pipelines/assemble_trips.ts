@@ -29,10 +29,11 @@
  *   missing events completes and leaves `incomplete_trips`.
  * - `untilIdle` treats idleness (no batch for `idleMs` while the bus still
  *   answers fetches: an unreachable bus is not idle) as the end of the input: every partial trip
- *   still held is expired, then one `load_audit` row (path `stream`, no file
- *   hash) is written per source file seen, with counts read from the tables
- *   (accepted = its trips; rows read = trips + rejects + incomplete). A member
- *   stopped by a signal neither flushes nor audits.
+ *   still held in the member's own partitions is expired (other members may
+ *   still be busy with theirs), then the schema's `load_audit` rows of path
+ *   `stream` are written again from the tables, one per source file
+ *   ({@linkcode writeStreamAudit}). A member stopped by a signal neither
+ *   flushes nor audits.
  * - Dead letters are published before the offsets are committed: at least
  *   once (a crash may repeat one), never lost. Messages that fail to parse or
  *   validate go before the round's transaction; trips whose events rebuild
@@ -161,14 +162,6 @@ export async function assembleTrips(
     seconds: 0,
     eventsPerSecond: 0,
   };
-  const seenFiles = new Map<string, { tripType: string; periods: Set<string> }>();
-
-  function seen(file: string, tripType: string, period: string | null): void {
-    let entry = seenFiles.get(file);
-    if (entry === undefined) seenFiles.set(file, entry = { tripType, periods: new Set() });
-    entry.periods.add(period ?? "");
-  }
-
   const context: RoundContext = {
     store,
     bus,
@@ -177,7 +170,6 @@ export async function assembleTrips(
     latenessMs,
     timeoutMs,
     expirePerRound: EXPIRE_PER_ROUND,
-    seen,
   };
   const kpis = new KpiRefresher(store);
   // Marks a member left behind when it died are refreshed now, not at the next round.
@@ -236,13 +228,15 @@ export async function assembleTrips(
         now - lastPoll <= POLL_FRESH_MS;
     },
   );
+  // Other members may still be busy with theirs: only what this one held has ended.
+  const held = subscription.assigned(topics.events);
   await subscription.stop();
   await kpis.drain();
   if (summary.stoppedBy === "idle") {
-    const flush = await _flush(store, partials, topics.events, latenessMs, timeoutMs);
+    const flush = await _flush(store, partials, topics.events, held, latenessMs, timeoutMs);
     summary.flushed = flush.expired;
     summary.duplicates += flush.duplicates;
-    await writeStreamAudit(store, seenFiles, startedAt);
+    await writeStreamAudit(store, startedAt);
   }
   summary.seconds = (performance.now() - started) / 1000;
   summary.eventsPerSecond = summary.seconds > 0 ? Math.round(summary.events / summary.seconds) : 0;
@@ -273,20 +267,23 @@ function _waitForStop(
 }
 
 /**
- * End of input: expires every partial trip still held, partition by
- * partition. Partials of stored trips (copies that arrived after the trip was
- * stored) are dropped, their events counted as duplicates.
+ * End of input: expires every partial trip still held in `partitions` (the
+ * member's own; a partition whose events were all payments has no watermark
+ * yet, so the watermarks cannot say which partitions hold partials).
+ * Partials of stored trips (copies that arrived after the trip was stored)
+ * are dropped, their events counted as duplicates.
  */
 async function _flush(
   store: Store,
   partials: PartialCache,
   events: string,
+  partitions: readonly number[],
   latenessMs: number,
   timeoutMs: number,
 ): Promise<{ expired: number; duplicates: number }> {
   let flushed = 0;
   let duplicates = 0;
-  for (const partition of (await partials.watermarks()).keys()) {
+  for (const partition of partitions) {
     while (true) {
       const keys = await partials.due(partition, Infinity, EXPIRE_PER_ROUND);
       if (keys.length === 0) break;

@@ -88,6 +88,11 @@ export interface Subscription {
    * uncommitted.
    */
   stop(): Promise<void>;
+  /**
+   * The partitions of `topic` this member was last given by its group (empty
+   * before it joined); after `stop()`, those it held when it left.
+   */
+  assigned(topic: string): number[];
   /** Settles when the subscription ends: resolves on `stop()`, rejects on a handler error. */
   readonly done: Promise<void>;
 }

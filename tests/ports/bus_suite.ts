@@ -287,14 +287,14 @@ export function busSuite(
     assert.deepEqual(got.all.map(_seq), [3, 3, 3, 3]);
   });
 
-  test("two members of one group share the partitions", async (s) => {
+  test("two members of one group share the partitions, each knowing its own", async (s) => {
     const [one, two] = [await s.open(), await s.open()];
     const topic = await s.topic(one, 4);
     const group = testName("g");
     const a = s.collector();
     const b = s.collector();
-    await s.subscribe(one, { group, topics: [topic], handleBatch: a.handle });
-    await s.subscribe(two, { group, topics: [topic], handleBatch: b.handle });
+    const subA = await s.subscribe(one, { group, topics: [topic], handleBatch: a.handle });
+    const subB = await s.subscribe(two, { group, topics: [topic], handleBatch: b.handle });
     // Warm up until one round of probes reaches both members: the group is stable.
     let round = 0;
     await s.waitFor(async () => {
@@ -316,6 +316,15 @@ export function busSuite(
     const partitionsOf = (list: Delivery[]) => new Set(list.map((d) => d.partition));
     const shared = [...partitionsOf(fromA)].filter((p) => partitionsOf(fromB).has(p));
     assert.deepEqual(shared, [], "no partition consumed by both members");
+    const [heldA, heldB] = [subA.assigned(topic), subB.assigned(topic)];
+    assert.deepEqual(
+      [...heldA, ...heldB].sort(),
+      [0, 1, 2, 3],
+      "the group holds each partition once",
+    );
+    assert.ok([...partitionsOf(fromA)].every((p) => heldA.includes(p)), "A consumed what it holds");
+    assert.ok([...partitionsOf(fromB)].every((p) => heldB.includes(p)), "B consumed what it holds");
+    assert.deepEqual(subA.assigned(`${topic}_other`), []);
   });
 }
 

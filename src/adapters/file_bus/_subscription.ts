@@ -55,6 +55,10 @@ export class FileSubscription implements Subscription {
     this.#run().then(this.#settle.resolve, this.#settle.reject);
   }
 
+  assigned(topic: string): number[] {
+    return this.#owned.filter((o) => o.topic === topic).map((o) => o.partition);
+  }
+
   stop(): Promise<void> {
     this.#stopping = true;
     this.#wake?.();

@@ -110,6 +110,10 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
+  assigned(topic: string): number[] {
+    return [...this.#assignment[topic] ?? []];
+  }
+
   async stop(): Promise<void> {
     if (!this.#stopping) {
       this.#stopping = true;

@@ -97,6 +97,8 @@ export class RecordingBus implements Bus {
         stopping = true;
         await done.catch(() => {});
       },
+      // The group's only member holds every partition.
+      assigned: (topic) => [...Array(this.topics.get(topic)?.partitions ?? 0).keys()],
       done,
     });
   }

@@ -81,7 +81,6 @@ export async function world(store?: Store) {
     latenessMs: 600_000,
     timeoutMs: 25_200_000,
     expirePerRound: 100,
-    seen: () => {},
   };
   return {
     store,

@@ -9,6 +9,12 @@ import { recomputePeriodKpis } from "../../../src/store/kpi_sql.ts";
 import { GREEN_2024_01 } from "../../_support/fixtures.ts";
 import { RecordingBus } from "./_recording_bus.ts";
 import { storeTripWithSums } from "./_stored_trip.ts";
+import { ALL_TYPES, batch, origin, sampleTrip } from "./_round_world.ts";
+import { originOf } from "../domain/events/_row.ts";
+import { streamTopics } from "../../../src/pipelines/stream_topics.ts";
+import type { OutgoingMessage } from "../../../src/ports/bus.ts";
+import type { RawTrip } from "../../../schemas/raw_trip.ts";
+import type { TripEventType } from "../../../schemas/trip_event.ts";
 
 for (const concurrent of [false, true]) {
   const handover = concurrent ? "partitions handed over together" : "one batch at a time";
@@ -78,4 +84,71 @@ Deno.test("assembleTrips() --until-idle does not take a bus that stopped answeri
   bus.reachable = true;
   const again = await assembleTrips({ store, bus, cache }, { untilIdle: true, idleMs: 100 });
   assert.equal(again.stoppedBy, "idle");
+});
+
+/** The events of `types` of `trip`, as messages to publish. */
+function eventMessages(types: TripEventType[], trip: RawTrip = sampleTrip): OutgoingMessage[] {
+  return batch(0, types, 0, trip).messages.map((m) => ({ key: m.key!, value: m.value }));
+}
+
+Deno.test("assembleTrips() --until-idle expires the partial trips of its own partitions only, payment-only ones too", async () => {
+  await using store = await PgliteStore.open({ schema: "stream" });
+  await using cache = await MemoryCache.open();
+  const bus = new RecordingBus();
+  const { events } = streamTopics();
+  await bus.ensureTopic(events, 6);
+  const paidOnly = { ...sampleTrip, tip_amount: 2 };
+  const startedOnly = { ...sampleTrip, tip_amount: 3 };
+  // A payment does not move its partition's watermark: it alone leaves no trace there.
+  await bus.publish(events, [
+    ...eventMessages(["payment_processed"], paidOnly),
+    ...eventMessages(["trip_started"], startedOnly),
+  ]);
+  const subscribe = bus.subscribe.bind(bus);
+  // A member of a group whose other member holds every partition.
+  bus.subscribe = async (options) => ({ ...await subscribe(options), assigned: () => [] });
+  const bystander = await assembleTrips({ store, bus, cache }, { untilIdle: true, idleMs: 100 });
+  assert.deepEqual([bystander.events, bystander.flushed], [2, 0]);
+  const incomplete = () =>
+    store.query<{ trip_key: string; missing: string[] }>(
+      "select trip_key, missing from incomplete_trips order by 2",
+    );
+  assert.deepEqual(await incomplete(), [], "nothing of another member's is expired");
+  bus.subscribe = subscribe;
+  const owner = await assembleTrips({ store, bus, cache }, { untilIdle: true, idleMs: 100 });
+  assert.equal(owner.flushed, 2);
+  assert.deepEqual(await incomplete(), [
+    { trip_key: originOf(startedOnly).tripKey, missing: ["trip_ended", "payment_processed"] },
+    { trip_key: originOf(paidOnly).tripKey, missing: ["trip_started", "trip_ended"] },
+  ]);
+});
+
+Deno.test("assembleTrips() --until-idle audits each file from the tables, once, after a restart that consumes nothing", async () => {
+  await using store = await PgliteStore.open({ schema: "stream" });
+  await using cache = await MemoryCache.open();
+  const bus = new RecordingBus();
+  await bus.ensureTopic(streamTopics().events, 6);
+  await bus.publish(streamTopics().events, eventMessages(ALL_TYPES));
+  // Stopped after its last commit: the restart has nothing left to consume.
+  const stop = new AbortController();
+  await assembleTrips({ store, bus, cache }, {
+    signal: stop.signal,
+    progress: (events) => events === 3 && stop.abort(),
+  });
+  const audit = () =>
+    store.query<{ path: string; source_file: string; accepted: number; started: string }>(
+      "select path, source_file, accepted::int, started_at::text as started from load_audit",
+    );
+  assert.deepEqual(await audit(), []);
+  const restarted = await assembleTrips({ store, bus, cache }, { untilIdle: true, idleMs: 100 });
+  assert.equal(restarted.events, 0);
+  const [row] = await audit();
+  assert.deepEqual({ ...row, started: undefined }, {
+    path: "stream",
+    source_file: origin.sourceFile,
+    accepted: 1,
+    started: undefined,
+  });
+  await assembleTrips({ store, bus, cache }, { untilIdle: true, idleMs: 100 });
+  assert.deepEqual(await audit(), [row], "one row per file, started when first audited");
 });
