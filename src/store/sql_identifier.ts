@@ -15,8 +15,8 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
  *
  * @param name The schema name.
  * @returns The same name.
- * @throws {ChillFlowError} `CF_CONFIG` when the name is not a plain lowercase identifier
- * or starts with the reserved `pg_` prefix.
+ * @throws {ChillFlowError} `CF_CONFIG` when the name is not a plain lowercase identifier,
+ * starts with the reserved `pg_` prefix or is `information_schema`.
  *
  * @example
  * ```ts
@@ -24,14 +24,16 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
  * import assert from "node:assert";
  * assert.equal(validateSchemaName("chillflow"), "chillflow");
  * assert.throws(() => validateSchemaName("Robert'); drop"));
+ * assert.throws(() => validateSchemaName("information_schema"));
  * ```
  */
 export function validateSchemaName(name: string): string {
-  if (!IDENTIFIER.test(name) || name.startsWith("pg_")) {
+  // PostgreSQL's own schemas: pg_* are reserved, information_schema is an ordinary name.
+  if (!IDENTIFIER.test(name) || name.startsWith("pg_") || name === "information_schema") {
     throw new ChillFlowError(
       "CF_CONFIG",
       `Invalid schema name "${name}": use 1 to 63 lowercase letters, digits or "_", ` +
-        `not starting with a digit or "pg_"`,
+        `not starting with a digit or "pg_", and not "information_schema"`,
     );
   }
   return name;

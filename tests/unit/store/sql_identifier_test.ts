@@ -9,7 +9,18 @@ Deno.test("validateSchemaName() accepts plain lowercase identifiers up to 63 cha
 
 Deno.test("validateSchemaName() rejects anything else with CF_CONFIG", () => {
   for (
-    const name of ["", "Chillflow", "1abc", "a-b", 'a"b', "a b", "a".repeat(64), "pg_temp", "é"]
+    const name of [
+      "",
+      "Chillflow",
+      "1abc",
+      "a-b",
+      'a"b',
+      "a b",
+      "a".repeat(64),
+      "pg_temp",
+      "information_schema",
+      "é",
+    ]
   ) {
     assert.throws(
       () => validateSchemaName(name),
