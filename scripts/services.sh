@@ -33,7 +33,13 @@ die() { say "services: $*"; exit 1; }
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-kafka_pid() { [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null && cat "$PID_FILE"; }
+# The pid of the broker this script started: a stale file's pid may be another process by now.
+kafka_pid() {
+  local pid
+  [[ -f "$PID_FILE" ]] && pid="$(cat "$PID_FILE")" && kill -0 "$pid" 2>/dev/null &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $RUN/server.properties" &&
+    printf '%s\n' "$pid"
+}
 
 fetch_kafka() {
   [[ -f "$LIBS/.complete" ]] && return 0
