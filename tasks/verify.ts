@@ -52,24 +52,24 @@ export const verifyTask: TaskDefinition<VerifyTaskOptions> = {
       { schema: false },
     ),
   options: optionsSchema,
-  async run(options, context) {
+  async run(options) {
     // Only reads: neither schema is created or migrated by a check.
     await using store = await openStore(resolveSettings({ ...options, schema: options.left }), {
       migrate: false,
     });
-    const report = await verifySchemas(store, options);
-    if (!report.equal) {
-      context.log(renderVerifyReport(report));
-      const diff = report.tables.filter((t) => t.onlyLeft + t.onlyRight > 0)
-        .map((t) => `${t.table} (${t.onlyLeft} only left, ${t.onlyRight} only right)`);
-      throw new ChillFlowError(
-        "CF_VERIFY_MISMATCH",
-        `Schemas "${report.left}" and "${report.right}" differ: ${diff.join(", ")}`,
-      );
-    }
-    return { ...report };
+    return { ...await verifySchemas(store, options) };
   },
   render: (summary) => renderVerifyReport(summary as unknown as VerifyReport),
+  failure(summary) {
+    const report = summary as unknown as VerifyReport;
+    if (report.equal) return undefined;
+    const diff = report.tables.filter((t) => t.onlyLeft + t.onlyRight > 0)
+      .map((t) => `${t.table} (${t.onlyLeft} only left, ${t.onlyRight} only right)`);
+    return new ChillFlowError(
+      "CF_VERIFY_MISMATCH",
+      `Schemas "${report.left}" and "${report.right}" differ: ${diff.join(", ")}`,
+    );
+  },
 };
 
 if (import.meta.main) await runTask(verifyTask);

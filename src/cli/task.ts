@@ -42,6 +42,11 @@ export interface TaskDefinition<O> {
   /** Renders the summary for people; default is one `key: value` line per entry. */
   render?(summary: TaskSummary): string;
   /**
+   * The error a summary means, if any: the summary is printed first (so that
+   * `--json` callers get it too), then the error, and the task fails.
+   */
+  failure?(summary: TaskSummary): ChillFlowError | undefined;
+  /**
    * The task watches `context.signal` and stops cleanly on the first SIGINT or
    * SIGTERM; a second one ends it at once. Other tasks end at once on the
    * first, as a program without signal handlers would. @default false
@@ -210,6 +215,8 @@ export async function runTask<O>(
     };
     const summary = await definition.run(parsed.data, context);
     console.log(json ? JSON.stringify(summary) : (definition.render ?? renderSummary)(summary));
+    const failure = definition.failure?.(summary);
+    if (failure !== undefined) throw failure;
   } catch (error) {
     // A bar left running keeps a timer, hence the process, alive after the error line.
     endBars();

@@ -1,7 +1,7 @@
 /**
  * `verify`: checks the pipeline's central invariant (contract section 4) on
- * any two schemas: identical `trips` (every column), `rejected_trips`
- * (file, row, key, reason) and `zone_hourly_kpis`, compared in SQL with
+ * any two schemas: identical `trips`, `rejected_trips` and
+ * `zone_hourly_kpis`, every column (a reject's raw row too), compared in SQL with
  * `EXCEPT` both ways, all in one read-only snapshot.
  *
  * @module
@@ -70,7 +70,7 @@ export const VERIFY_SAMPLE_MAX = 1000;
 
 const TABLES: readonly { table: string; columns: string }[] = [
   { table: "trips", columns: "*" },
-  { table: "rejected_trips", columns: "source_file, source_row, trip_key, reason" },
+  { table: "rejected_trips", columns: "*" },
   { table: "zone_hourly_kpis", columns: "*" },
 ];
 

@@ -63,6 +63,19 @@ Deno.test("runTask() prints the summary as JSON with --json", async () => {
   assert.equal(r.code, 0);
 });
 
+Deno.test("runTask() prints a failing summary, also with --json, then fails with its error", async () => {
+  const failing: TaskDefinition<DemoOptions> = {
+    ...demo(() => Promise.resolve({ equal: false })),
+    failure: (s) => s.equal ? undefined : new ChillFlowError("CF_VERIFY_MISMATCH", "they differ"),
+  };
+  for (const args of [[], ["--json"]]) {
+    const r = await capture(() => runTask(failing, args, IN_PROCESS));
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.out, [args.length === 0 ? "equal: false" : '{"equal":false}']);
+    assert.deepEqual(r.err, ["demo: CF_VERIFY_MISMATCH: they differ"]);
+  }
+});
+
 Deno.test("runTask() turns an invalid option into a usage error with exit code 2", async () => {
   const r = await capture(() =>
     runTask(demo(() => Promise.resolve({})), ["--period", "2024"], IN_PROCESS)

@@ -52,6 +52,29 @@ Deno.test("verifySchemas() reports a differing column with sample rows, both way
   await right.close();
 });
 
+Deno.test("verifySchemas() compares every column of rejected rows, not only key and reason", async () => {
+  const { left, right } = await twoSchemas();
+  const reject = `insert into rejected_trips (source_file, source_row, trip_key, period, trip_type,
+      reason, raw) values ('g.parquet', 3, 'k', '2024-01-01', 'green', 'duplicate', '{"a":1}')`;
+  for (const store of [left, right]) await store.query(reject);
+  const tampers = [
+    "period = '2023-12-01'",
+    "period = null",
+    "trip_type = 'yellow'",
+    `raw = '{"a":2}'`,
+  ];
+  for (const tamper of tampers) {
+    await right.query(`update rejected_trips set ${tamper}`);
+    const report = await verifySchemas(left, { left: "vleft", right: "vright" });
+    assert.deepEqual([report.tables[1]!.onlyLeft, report.tables[1]!.onlyRight], [1, 1], tamper);
+    await right.query("delete from rejected_trips");
+    await right.query(reject);
+  }
+  assert.equal((await verifySchemas(left, { left: "vleft", right: "vright" })).equal, true);
+  await left.close();
+  await right.close();
+});
+
 Deno.test("verifySchemas() refuses a schema that does not exist", async () => {
   const { left, right } = await twoSchemas();
   await assert.rejects(
