@@ -19,7 +19,8 @@ import { validateSchemaName } from "./sql_identifier.ts";
  * @param schema The schema to migrate.
  * @param migrations The migrations, in version order (default: all of ChillFlow's).
  * @returns The versions applied by this call (empty when already up to date).
- * @throws {ChillFlowError} `CF_STORE` when the schema records a version this code does not know.
+ * @throws {ChillFlowError} `CF_STORE` when the schema records a version this code does not
+ * know, or holds tables but no `schema_migrations`.
  *
  * @example Migrate inside a transaction
  * ```ts ignore
@@ -33,11 +34,29 @@ export async function migrate(
 ): Promise<number[]> {
   const quoted = `"${validateSchemaName(schema)}"`;
   await tx.query("select pg_advisory_xact_lock(hashtext($1))", [`chillflow.migrate.${schema}`]);
+  // `create schema if not exists` needs the right to create schemas even when it exists:
+  // a user given a schema of its own, and nothing more, could not open it.
+  const [found] = await tx.query<{ tables: number | null }>(
+    `select (select count(*)::int from pg_class c where c.relnamespace = n.oid and c.relkind = 'r')
+            as tables
+       from pg_namespace n where n.nspname = $1`,
+    [schema],
+  );
+  if (found === undefined) await tx.exec(`create schema ${quoted}`);
   // Set here rather than trusting the connection, so migrations land in `schema` on any client.
+  await tx.exec(`set local search_path to ${quoted}`);
+  const [registry] = await tx.query<{ present: boolean }>(
+    "select to_regclass('schema_migrations') is not null as present",
+  );
+  if (!registry!.present && (found?.tables ?? 0) > 0) {
+    throw new ChillFlowError(
+      "CF_STORE",
+      `Cannot use schema "${schema}": it holds tables ChillFlow did not make ` +
+        "(no schema_migrations); choose another --schema",
+    );
+  }
   await tx.exec(
-    `create schema if not exists ${quoted};
-     set local search_path to ${quoted};
-     create table if not exists schema_migrations (
+    `create table if not exists schema_migrations (
        version int primary key, name text not null, applied_at timestamptz not null default now()
      );`,
   );

@@ -115,3 +115,45 @@ Deno.test("integration: PostgresStore.open() reports an unreachable server witho
     },
   );
 });
+
+Deno.test("integration: PostgresStore opens a schema its user owns without the right to create schemas, and reports a missing right as CF_STORE", async () => {
+  const url = await requireService("postgres");
+  const role = testName();
+  await using admin = await open(testName());
+  await admin.exec(
+    `create role "${role}" login; create schema "${role}" authorization "${role}"`,
+  );
+  const limited = new URL(url);
+  limited.username = role;
+  try {
+    // A schema of its own, as an administrator hands one out: the user can create nothing else.
+    await using store = await PostgresStore.open({ url: limited.href, schema: role });
+    assert.deepEqual(await store.query("select count(*)::int as n from trips"), [{ n: 0 }]);
+    await assert.rejects(
+      PostgresStore.open({ url: limited.href, schema: `${role}_other` }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, "CF_STORE");
+        assert.match(error.message, /may not do this: permission denied for database/);
+        return true;
+      },
+    );
+  } finally {
+    await admin.exec(`drop schema "${role}" cascade; drop role "${role}"`);
+    await admin.exec(`drop schema "${admin.schema}" cascade`);
+  }
+});
+
+Deno.test("integration: PostgresStore refuses a schema that holds tables ChillFlow did not make", async () => {
+  const schema = testName();
+  await using admin = await open(testName());
+  await admin.exec(`create schema "${schema}"; create table "${schema}".zones (id int)`);
+  try {
+    await assert.rejects(open(schema), (error: Error & { code?: string }) => {
+      assert.equal(error.code, "CF_STORE");
+      assert.match(error.message, /holds tables ChillFlow did not make/);
+      return true;
+    });
+  } finally {
+    await admin.exec(`drop schema "${schema}" cascade; drop schema "${admin.schema}" cascade`);
+  }
+});

@@ -34,7 +34,7 @@ const RESOURCE_CODES: Record<string, string> = {
 /**
  * Maps a failure to connect into `CF_STORE_UNREACHABLE` (`CF_CONFIG` when
  * `--allow-net` refused it) and a server out of disk space or memory into
- * `CF_STORE`, with the URL's password redacted; returns any other error
+ * `CF_STORE`, as is a right the user lacks, with the URL's password redacted; returns any other error
  * unchanged.
  *
  * @example
@@ -52,6 +52,14 @@ export function _toStoreError(error: unknown, url: string): unknown {
   if (isNetworkDenied(error)) return networkDeniedError("PostgreSQL", redact(url), error);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return error;
+  if (code === "42501") {
+    return new ChillFlowError(
+      "CF_STORE",
+      `The PostgreSQL user of "${redact(url)}" may not do this: ${(error as Error).message}; ` +
+        "grant the right, or choose a --schema the user owns",
+      { cause: error },
+    );
+  }
   const resource = RESOURCE_CODES[code];
   if (resource !== undefined) {
     return new ChillFlowError(
