@@ -67,7 +67,8 @@ export class ChillFlowError extends Error {
  * ```
  */
 export function redact(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, "$1***@");
+  // Up to the last "@" before the host: postgres.js takes a raw "@" in a password.
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^\s/]*@/gi, "$1***@");
 }
 
 /**

@@ -14,7 +14,9 @@ import type { Store } from "./ports/store.ts";
 /**
  * Opens the store: PostgreSQL when `databaseUrl` is set, else embedded PGlite
  * under `<dataDir>/pglite`. Migrations run on open unless `migrate` is false
- * (a task that only reads other schemas, such as verify).
+ * (a task that only reads other schemas, such as verify); `"existing"` refuses
+ * a schema that does not exist (a task that only reads and derives, such as
+ * aggregate, where a mistyped name would create an empty schema).
  *
  * @example
  * ```ts ignore
@@ -23,7 +25,7 @@ import type { Store } from "./ports/store.ts";
  */
 export async function openStore(
   settings: ConnectionSettings,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean | "existing" } = {},
 ): Promise<Store> {
   const { schema } = settings;
   if (settings.databaseUrl) {

@@ -33,7 +33,8 @@ export const aggregateTask: TaskDefinition<AggregateTaskOptions> = {
     connectionOptions(command.option("--period <YYYY-MM>", "period to recompute"), ["store"]),
   options: optionsSchema,
   async run(options) {
-    await using store = await openStore(resolveSettings(options));
+    // Only derives from trips: a mistyped --schema must not create an empty one.
+    await using store = await openStore(resolveSettings(options), { migrate: "existing" });
     return { ...await aggregateKpis(store, { period: options.period }) };
   },
 };

@@ -10,6 +10,14 @@ import type { SqlClient } from "../ports/store.ts";
 import { type Migration, MIGRATIONS } from "./migrations.ts";
 import { validateSchemaName } from "./sql_identifier.ts";
 
+/** Options of {@linkcode migrate}. */
+export interface MigrateOptions {
+  /** Create the schema when it does not exist; `false` refuses it instead. @default true */
+  create?: boolean;
+  /** The migrations, in version order. @default MIGRATIONS (all of ChillFlow's) */
+  migrations?: readonly Migration[];
+}
+
 /**
  * Creates the schema if missing and applies the migrations it has not recorded.
  * Must run inside a transaction: the transaction-scoped advisory lock makes two
@@ -17,10 +25,11 @@ import { validateSchemaName } from "./sql_identifier.ts";
  *
  * @param tx A client inside an open transaction.
  * @param schema The schema to migrate.
- * @param migrations The migrations, in version order (default: all of ChillFlow's).
+ * @param options Whether a missing schema is created, and the migrations to apply.
  * @returns The versions applied by this call (empty when already up to date).
  * @throws {ChillFlowError} `CF_STORE` when the schema records a version this code does not
- * know, or holds tables but no `schema_migrations`.
+ * know, or holds tables but no `schema_migrations`; `CF_CONFIG` when it does not exist and
+ * `create` is false.
  *
  * @example Migrate inside a transaction
  * ```ts ignore
@@ -30,7 +39,7 @@ import { validateSchemaName } from "./sql_identifier.ts";
 export async function migrate(
   tx: SqlClient,
   schema: string,
-  migrations: readonly Migration[] = MIGRATIONS,
+  { create = true, migrations = MIGRATIONS }: MigrateOptions = {},
 ): Promise<number[]> {
   const quoted = `"${validateSchemaName(schema)}"`;
   await tx.query("select pg_advisory_xact_lock(hashtext($1))", [`chillflow.migrate.${schema}`]);
@@ -42,7 +51,16 @@ export async function migrate(
        from pg_namespace n where n.nspname = $1`,
     [schema],
   );
-  if (found === undefined) await tx.exec(`create schema ${quoted}`);
+  if (found === undefined) {
+    if (!create) {
+      throw new ChillFlowError(
+        "CF_CONFIG",
+        `Schema "${schema}" does not exist: load a month into it first (deno task ingest ` +
+          `--schema ${schema}), or check its name`,
+      );
+    }
+    await tx.exec(`create schema ${quoted}`);
+  }
   // Set here rather than trusting the connection, so migrations land in `schema` on any client.
   await tx.exec(`set local search_path to ${quoted}`);
   const [registry] = await tx.query<{ present: boolean }>(

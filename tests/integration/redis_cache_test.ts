@@ -20,6 +20,15 @@ Deno.test("integration: RedisCache.open() reports an unreachable server without 
   assert.match(error.message, /Cannot connect to Redis at "redis:\/\/user:\*\*\*@127.0.0.1:1"/);
 });
 
+Deno.test("integration: RedisCache.open() refuses a database number the server does not have", async () => {
+  const url = new URL(await requireService("redis"));
+  url.pathname = "/99";
+  const error = await RedisCache.open({ url: url.href }).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof ChillFlowError, String(error));
+  assert.equal(error.code, "CF_CONFIG");
+  assert.match(error.message, /refused the connection's setup: ERR DB index is out of range/);
+});
+
 Deno.test({
   name: "integration: RedisCache reports a connection lost mid-run as CF_CACHE_UNREACHABLE",
   // ioredis keeps reconnect timers until its retry strategy gives up.

@@ -245,13 +245,15 @@ export function kpiSqlSuite(name: string, open: OpenStore): void {
       const older = testName("older");
       const inOlder = (fn: (tx: SqlClient) => Promise<unknown>) =>
         store.transaction(async (tx) => {
-          await migrate(tx, older, MIGRATIONS.filter((m) => m.name !== "kpi_hour_sums"));
+          await migrate(tx, older, {
+            migrations: MIGRATIONS.filter((m) => m.name !== "kpi_hour_sums"),
+          });
           await fn(tx);
         });
       try {
         await inOlder((tx) => tx.exec(INSERT_TRIPS));
         const kpis = await store.transaction(async (tx) => {
-          await migrate(tx, older, MIGRATIONS);
+          await migrate(tx, older);
           await recomputeHourKpis(tx, [
             { zoneId: 132, hourTs: "2024-01-01 05:00:00" },
             { zoneId: 132, hourTs: "2024-01-01 06:00:00" },

@@ -7,6 +7,8 @@ Deno.test("redact() hides passwords in every URL of a text", () => {
     "a postgres://me:***@db:5432/x and redis://:***@r:6379 end",
   );
   assert.equal(redact("postgres://me@db/x"), "postgres://me@db/x");
+  assert.equal(redact("postgres://u:p@ss@db:5432/x"), "postgres://u:***@db:5432/x");
+  assert.equal(redact("redis://:p@w@r:6379 and x@y"), "redis://:***@r:6379 and x@y");
 });
 
 Deno.test("exitCodeOf() gives 2 for usage errors, 1 otherwise", () => {

@@ -23,8 +23,12 @@ export interface PgliteStoreOptions {
   dataDir?: string;
   /** Schema every unqualified name resolves to; created and migrated on open. */
   schema: string;
-  /** Create and migrate the schema on open; `false` leaves the database as it is. @default true */
-  migrate?: boolean;
+  /**
+   * Create and migrate the schema on open; `"existing"` migrates only a schema
+   * that exists (refusing a missing one); `false` leaves the database as it is.
+   * @default true
+   */
+  migrate?: boolean | "existing";
 }
 
 /**
@@ -79,7 +83,10 @@ export class PgliteStore implements Store {
     }
     const store = new PgliteStore(db, schema);
     try {
-      if (options.migrate ?? true) await store.transaction((tx) => migrate(tx, schema));
+      const mode = options.migrate ?? true;
+      if (mode !== false) {
+        await store.transaction((tx) => migrate(tx, schema, { create: mode !== "existing" }));
+      }
     } catch (error) {
       await store.close();
       throw error;

@@ -13,8 +13,12 @@ export interface PostgresStoreOptions {
   url: string;
   /** Schema every unqualified name resolves to; created and migrated on open. */
   schema: string;
-  /** Create and migrate the schema on open; `false` only connects (read-only tasks). @default true */
-  migrate?: boolean;
+  /**
+   * Create and migrate the schema on open; `"existing"` migrates only a schema
+   * that exists (refusing a missing one); `false` only connects (read-only
+   * tasks). @default true
+   */
+  migrate?: boolean | "existing";
   /** Maximum pooled connections (default 4). */
   max?: number;
   /** Seconds to wait for a connection before giving up (default 10). */

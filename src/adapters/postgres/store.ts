@@ -68,8 +68,10 @@ export class PostgresStore implements Store {
     }
     const store = new PostgresStore(sql, options.url, schema);
     try {
-      if (options.migrate ?? true) await store.transaction((tx) => migrate(tx, schema));
-      else await store.query("select 1"); // connects, so an unreachable server fails here
+      const mode = options.migrate ?? true;
+      if (mode !== false) {
+        await store.transaction((tx) => migrate(tx, schema, { create: mode !== "existing" }));
+      } else await store.query("select 1"); // connects, so an unreachable server fails here
     } catch (error) {
       await store.close();
       throw error;

@@ -53,7 +53,8 @@ export class RedisCache implements Cache {
    * Connects to Redis.
    *
    * @throws {ChillFlowError} `CF_CACHE_UNREACHABLE` when the server does not answer,
-   * `CF_CONFIG` when `--allow-net` refused the connection.
+   * `CF_CONFIG` when `--allow-net` refused the connection or the server refused its
+   * setup (a database number it does not have).
    */
   static async open(options: RedisCacheOptions): Promise<RedisCache> {
     // Loaded here, not at module load: ioredis' `debug` dependency lists the
@@ -85,6 +86,18 @@ export class RedisCache implements Cache {
           redact(cause instanceof Error ? cause.message : String(cause))
         }`,
         { cause, retryable: true },
+      );
+    }
+    // A refused SELECT (a database number out of range) only reaches the "error" event, and
+    // the connection goes on in database 0, where another's keys would be read and written.
+    if ((connectError as Error | undefined)?.name === "ReplyError") {
+      client.disconnect();
+      throw new ChillFlowError(
+        "CF_CONFIG",
+        `Redis at "${redact(options.url)}" refused the connection's setup: ${
+          redact((connectError as Error).message)
+        }`,
+        { cause: connectError },
       );
     }
     return new RedisCache(client, options.prefix ?? "", options.url);

@@ -26,7 +26,8 @@ export function periodFromFileName(name: string): string | undefined {
 }
 
 /**
- * Whether `text` is a valid `YYYY-MM` period (month 01..12).
+ * Whether `text` is a valid `YYYY-MM` period (month 01..12, year 0001 or
+ * later: PostgreSQL's dates have no year 0).
  *
  * @example
  * ```ts
@@ -34,11 +35,13 @@ export function periodFromFileName(name: string): string | undefined {
  * import assert from "node:assert";
  * assert.equal(isPeriod("2024-12"), true);
  * assert.equal(isPeriod("2024-13"), false);
+ * assert.equal(isPeriod("0000-01"), false);
  * ```
  */
 export function isPeriod(text: string): boolean {
   const match = PERIOD.exec(text);
-  return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 12;
+  return match !== null && Number(match[1]) >= 1 && Number(match[2]) >= 1 &&
+    Number(match[2]) <= 12;
 }
 
 /**

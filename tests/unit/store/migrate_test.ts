@@ -24,9 +24,14 @@ Deno.test("MIGRATIONS are numbered 1, 2, ... with unique names", () => {
 
 Deno.test("migrate() creates the schema and applies only missing versions", async () => {
   const schema = testName();
-  assert.deepEqual(await store.transaction((tx) => migrate(tx, schema, [M1])), [1]);
-  assert.deepEqual(await store.transaction((tx) => migrate(tx, schema, [M1, M2])), [2]);
-  assert.deepEqual(await store.transaction((tx) => migrate(tx, schema, [M1, M2])), []);
+  assert.deepEqual(await store.transaction((tx) => migrate(tx, schema, { migrations: [M1] })), [1]);
+  assert.deepEqual(await store.transaction((tx) => migrate(tx, schema, { migrations: [M1, M2] })), [
+    2,
+  ]);
+  assert.deepEqual(
+    await store.transaction((tx) => migrate(tx, schema, { migrations: [M1, M2] })),
+    [],
+  );
   assert.deepEqual(await tables(schema), ["one", "schema_migrations", "two"]);
   assert.deepEqual(
     await store.query(`select version, name from "${schema}".schema_migrations order by 1`),
@@ -39,22 +44,24 @@ Deno.test("migrate() creates the schema and applies only missing versions", asyn
 Deno.test("migrate() leaves nothing behind when a migration fails", async () => {
   const schema = testName();
   await assert.rejects(
-    store.transaction((tx) => migrate(tx, schema, [M1, M2, BAD])),
+    store.transaction((tx) => migrate(tx, schema, { migrations: [M1, M2, BAD] })),
     /type "nosuchtype" does not exist/,
   );
   assert.deepEqual(
     await store.query("select 1 from pg_namespace where nspname = $1", [schema]),
     [],
   );
-  await store.transaction((tx) => migrate(tx, schema, [M1]));
-  await assert.rejects(store.transaction((tx) => migrate(tx, schema, [M1, M2, BAD])));
+  await store.transaction((tx) => migrate(tx, schema, { migrations: [M1] }));
+  await assert.rejects(
+    store.transaction((tx) => migrate(tx, schema, { migrations: [M1, M2, BAD] })),
+  );
   assert.deepEqual(await tables(schema), ["one", "schema_migrations"]);
 });
 
 Deno.test("migrate() refuses a schema migrated by a newer ChillFlow", async () => {
   const schema = testName();
-  await store.transaction((tx) => migrate(tx, schema, [M1, M2]));
-  await assert.rejects(store.transaction((tx) => migrate(tx, schema, [M1])), {
+  await store.transaction((tx) => migrate(tx, schema, { migrations: [M1, M2] }));
+  await assert.rejects(store.transaction((tx) => migrate(tx, schema, { migrations: [M1] })), {
     name: "ChillFlowError",
     code: "CF_STORE",
     message: `Cannot use schema "${schema}": it has migration version 2 from a newer ChillFlow`,
@@ -68,6 +75,25 @@ Deno.test("migrate() rejects an invalid schema name before running any SQL", asy
     exec: (sql) => (statements.push(sql), Promise.resolve()),
     copyIn: (table) => (statements.push(`copy ${table}`), Promise.resolve(0)),
   };
-  await assert.rejects(migrate(recording, 'x"; drop table zones; --', [M1]), { code: "CF_CONFIG" });
+  await assert.rejects(migrate(recording, 'x"; drop table zones; --', { migrations: [M1] }), {
+    code: "CF_CONFIG",
+  });
   assert.deepEqual(statements, []);
+});
+
+Deno.test("migrate() with create false refuses a schema that does not exist, and migrates one that does", async () => {
+  await assert.rejects(store.transaction((tx) => migrate(tx, "typo", { create: false })), {
+    name: "ChillFlowError",
+    code: "CF_CONFIG",
+    message: /Schema "typo" does not exist/,
+  });
+  const [missing] = await store.query<{ n: number }>(
+    "select count(*)::int as n from pg_namespace where nspname = 'typo'",
+  );
+  assert.equal(missing!.n, 0, "nothing created");
+  await store.exec("create schema kept");
+  assert.deepEqual(
+    await store.transaction((tx) => migrate(tx, "kept", { create: false, migrations: [M1] })),
+    [1],
+  );
 });
