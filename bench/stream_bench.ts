@@ -67,7 +67,7 @@ class KafkajsBus implements Bus {
   constructor(admin: KafkaBus) {
     this.#admin = admin;
   }
-  ensureTopic(topic: string, partitions: number): Promise<void> {
+  ensureTopic(topic: string, partitions: number): Promise<number> {
     return this.#admin.ensureTopic(topic, partitions);
   }
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -116,7 +116,7 @@ class CountingBus implements Bus {
   readonly kind = "kafka" as const;
   bytes = 0;
   constructor(readonly inner: Bus, readonly eventsTopic: string) {}
-  ensureTopic(t: string, p: number): Promise<void> {
+  ensureTopic(t: string, p: number): Promise<number> {
     return this.inner.ensureTopic(t, p);
   }
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {

@@ -24,7 +24,7 @@ const optionsSchema = z.object({
   period: z.string().refine(isPeriod, "must be YYYY-MM").optional(),
   tripType: z.enum(["yellow", "green"]).optional(),
   speed: z.coerce.number().positive().optional(),
-  partitions: z.coerce.number().int().min(1).max(1000).default(6),
+  partitions: z.coerce.number().int().min(1).max(1000).optional(),
   topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, . _ - only").default(""),
   shuffleWindow: z.coerce.number().min(0).default(0),
   duplicateRate: rate.default(0),
@@ -61,7 +61,10 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
           "yellow or green, for a file whose columns and name do not tell",
         )
         .option("--speed <N>", "replay at N x real time (default: as fast as possible)")
-        .option("--partitions <N>", "partitions of the topics created", "6")
+        .option(
+          "--partitions <N>",
+          "partitions of the topics it creates (default 6); an existing topic with another count is refused",
+        )
         .option("--topic-prefix <P>", "prefix of the topic names", "")
         .option("--shuffle-window <seconds>", "bounded out-of-order: delay events up to this", "0")
         .option(

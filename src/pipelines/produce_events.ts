@@ -22,6 +22,7 @@ import { EVENT_NUMBERS, packEventNumbers, TripEventWriter } from "../domain/even
 import type { RawTripBatch } from "../domain/raw_trip_batch.ts";
 import { inspectTripFile } from "../io/parquet/inspect_trip_file.ts";
 import { readTripBatches } from "../io/parquet/read_trip_batches.ts";
+import { ChillFlowError } from "../errors.ts";
 import type { Bus, OutgoingMessage } from "../ports/bus.ts";
 import { loadPeriod } from "./_load_period.ts";
 import { rawJson } from "./_trip_lines.ts";
@@ -45,7 +46,11 @@ export interface ProduceOptions extends ReplayDisorder {
   tripType?: TripType;
   /** Replay at this multiple of real time; unset = as fast as possible. */
   speed?: number;
-  /** Partitions of the topics created. @default 6 */
+  /**
+   * Partitions of the topics it creates (default 6). Topics that exist keep
+   * theirs; a count given here that differs from theirs is refused (`CF_USAGE`):
+   * a key's partition depends on it.
+   */
   partitions?: number;
   /** Prepended to the topic names. @default "" */
   topicPrefix?: string;
@@ -196,7 +201,16 @@ export async function produceEvents(
   const partitions = options.partitions ?? 6;
   // Creating topics takes round trips: they are made while the file is read.
   const topicsMade = Promise.all(
-    [topics.events, topics.rejects, topics.dlq].map((topic) => bus.ensureTopic(topic, partitions)),
+    [topics.events, topics.rejects, topics.dlq].map(async (topic) => {
+      const has = await bus.ensureTopic(topic, partitions);
+      if (options.partitions !== undefined && has !== options.partitions) {
+        throw new ChillFlowError(
+          "CF_USAGE",
+          `Topic "${topic}" exists with ${has} partitions, not ${options.partitions}: leave ` +
+            "--partitions out to use it as it is, or choose another --topic-prefix",
+        );
+      }
+    }),
   );
   const state = createCurationState({ period, expectedRows: info.rows });
   const planner = new ReplayPlanner(options);

@@ -111,8 +111,11 @@ export interface Subscription {
 export interface Bus extends AsyncDisposable {
   /** Which adapter serves this bus. */
   readonly kind: "kafka" | "file";
-  /** Creates the topic with `partitions` partitions if it does not exist. */
-  ensureTopic(topic: string, partitions: number): Promise<void>;
+  /**
+   * Creates the topic with `partitions` partitions if it does not exist, and
+   * resolves to its partition count (an existing topic keeps its own).
+   */
+  ensureTopic(topic: string, partitions: number): Promise<number>;
   /**
    * Publishes messages; resolves once they are durably accepted. Calls that
    * overlap land in call order on each partition. The bus reads the values'

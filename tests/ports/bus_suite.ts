@@ -74,6 +74,14 @@ export function busSuite(
     assert.ok(new Set(got.all.map((d) => d.partition)).size > 1, "keys spread over partitions");
   });
 
+  test("ensureTopic() gives the topic's partition count; an existing topic keeps its own", async (s) => {
+    const bus = await s.open();
+    const topic = await s.topic(bus, 3);
+    assert.equal(await bus.ensureTopic(topic, 3), 3);
+    assert.equal(await bus.ensureTopic(topic, 5), 3);
+    assert.equal(await (await s.open()).ensureTopic(topic, 1), 3, "seen from another process too");
+  });
+
   test("publishes that overlap land in call order", async (s) => {
     const bus = await s.open();
     const topic = await s.topic(bus, 4);

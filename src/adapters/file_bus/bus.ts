@@ -82,18 +82,20 @@ export class FileBus implements Bus {
   }
 
   /** Creates the topic with `partitions` partitions if it does not exist. */
-  async ensureTopic(topic: string, partitions: number): Promise<void> {
+  async ensureTopic(topic: string, partitions: number): Promise<number> {
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new ChillFlowError(
         "CF_BUS",
         `Cannot create topic "${topic}": bad partition count ${partitions}`,
       );
     }
-    await onDisk(this.#layout.dir, async () => {
+    return await onDisk(this.#layout.dir, async () => {
       await Deno.mkdir(this.#layout.topicDir(topic), { recursive: true });
-      await withFileLock(this.#layout.topicLock(topic), async () => {
-        if (await readJsonIfExists<TopicMeta>(this.#layout.topicMeta(topic)) !== undefined) return;
+      return await withFileLock(this.#layout.topicLock(topic), async () => {
+        const meta = await readJsonIfExists<TopicMeta>(this.#layout.topicMeta(topic));
+        if (meta !== undefined) return meta.partitions;
         await writeFileAtomic(this.#layout.topicMeta(topic), JSON.stringify({ partitions }));
+        return partitions;
       });
     });
   }

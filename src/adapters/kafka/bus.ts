@@ -84,21 +84,22 @@ export class KafkaBus implements Bus {
   }
 
   /** Creates the topic with `partitions` partitions if it does not exist. */
-  async ensureTopic(topic: string, partitions: number): Promise<void> {
+  async ensureTopic(topic: string, partitions: number): Promise<number> {
     this.#checkOpen();
+    const partitionsOf = async () => {
+      const { topics } = await this.#admin.fetchTopicMetadata({ topics: [topic] });
+      return topics[0]?.partitions ?? [];
+    };
     try {
       // Resolves false when the topic exists already.
       const created = await this.#admin.createTopics({
         topics: [{ topic, numPartitions: partitions }],
         waitForLeaders: false,
-      });
-      if (!created) return;
-      await waitForLeaders(topic, async () => {
-        const { topics } = await this.#admin.fetchTopicMetadata({ topics: [topic] });
-        return topics[0]?.partitions ?? [];
-      });
+      }).catch((error) => _alreadyExists(error) ? false : Promise.reject(error));
+      if (!created) return (await partitionsOf()).length;
+      await waitForLeaders(topic, partitionsOf);
+      return partitions;
     } catch (error) {
-      if (_alreadyExists(error)) return;
       throw toBusError(error, this.#options.brokers, `creating topic "${topic}"`);
     }
   }

@@ -11,9 +11,9 @@ export class RecordingBus implements Bus {
   readonly kind = "file" as const;
   readonly topics = new Map<string, { partitions: number; messages: OutgoingMessage[] }>();
 
-  ensureTopic(topic: string, partitions: number): Promise<void> {
+  ensureTopic(topic: string, partitions: number): Promise<number> {
     if (!this.topics.has(topic)) this.topics.set(topic, { partitions, messages: [] });
-    return Promise.resolve();
+    return Promise.resolve(this.topics.get(topic)!.partitions);
   }
 
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {

@@ -10,6 +10,22 @@ import { GREEN_2024_01, YELLOW_SAMPLE } from "../../_support/fixtures.ts";
 import { EXPECTED_LOADS } from "../../_support/ingest_expectations.ts";
 import { RecordingBus } from "./_recording_bus.ts";
 
+Deno.test("produceEvents() uses existing topics as they are, and refuses a --partitions they contradict", async () => {
+  const bus = new RecordingBus();
+  await bus.ensureTopic("q_trip-events", 2);
+  await assert.rejects(
+    produceEvents(bus, YELLOW_SAMPLE, { topicPrefix: "q_", partitions: 6 }),
+    (error: ChillFlowError) => {
+      assert.equal(error.code, "CF_USAGE");
+      assert.match(error.message, /^Topic "q_trip-events" exists with 2 partitions, not 6/);
+      return true;
+    },
+  );
+  const summary = await produceEvents(bus, YELLOW_SAMPLE, { topicPrefix: "q_" });
+  assert.ok(summary.events > 0);
+  assert.equal(bus.topics.get("q_trip-events")!.partitions, 2);
+});
+
 Deno.test("produceEvents() replays green 2024-01 as events in event-time order, rejects aside", async () => {
   const bus = new RecordingBus();
   const summary = await produceEvents(bus, GREEN_2024_01, { topicPrefix: "p_", partitions: 3 });
