@@ -69,7 +69,7 @@ export const produceTask: TaskDefinition<ProduceTaskOptions> = {
         .option("--shuffle-window <seconds>", "bounded out-of-order: delay events up to this", "0")
         .option(
           "--duplicate-rate <R>",
-          "share of events sent twice (the copy up to 60 s or the shuffle window later)",
+          "share of events sent twice (the copy at its own time within 60 s or the shuffle window of the event time, before or after the original)",
           "0",
         )
         .option("--late-rate <R>", "share of payment_processed events sent late", "0")

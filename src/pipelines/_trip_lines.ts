@@ -11,7 +11,7 @@ import { writeNaiveTimestamp, writeNumber } from "../domain/curation/ascii_forma
 import type { CurationVerdicts } from "../domain/curation/curate_batch.ts";
 import { periodOfMonthIndex } from "../domain/curation/period.ts";
 import { reasonOfCode } from "../domain/curation/reasons.ts";
-import { unstorableField, unstorableFlag } from "../domain/curation/storable.ts";
+import { unstorableField, unstorableReject } from "../domain/curation/storable.ts";
 import { keyHex, TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { type CopyBuffer, ROW_RESERVE, writeCopyText } from "./_copy_buffer.ts";
 
@@ -107,13 +107,9 @@ export function writeRejectedLine(
   i: number,
   sourceFileBytes: Uint8Array,
 ): void {
-  const flag = unstorableFlag(batch, i);
-  if (flag !== undefined) _unstorable(batch, i, flag);
   const month = verdicts.periods[i]!;
-  // Month indexes 0-11 are the year 0, which PostgreSQL dates do not have.
-  if (month >= 0 && month < 12) {
-    _unstorable(batch, i, "a pickup in the year 0, which no date holds");
-  }
+  const why = unstorableReject(batch, i, month);
+  if (why !== undefined) _unstorable(batch, i, why);
   const line = [
     String(batch.firstRow + i),
     keyHex(verdicts.keys, i),

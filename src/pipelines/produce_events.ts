@@ -16,6 +16,7 @@ import {
 import { createCurationState, curateBatch } from "../domain/curation/curate_batch.ts";
 import { periodOfMonthIndex } from "../domain/curation/period.ts";
 import { ACCEPTED, reasonOfCode, zeroReasonCounts } from "../domain/curation/reasons.ts";
+import { unstorableField, unstorableReject } from "../domain/curation/storable.ts";
 import { keyHex, TRIP_KEY_BYTES } from "../domain/curation/trip_key.ts";
 import { type ReplayDisorder, ReplayPlanner } from "../domain/events/replay_plan.ts";
 import { EVENT_NUMBERS, packEventNumbers, TripEventWriter } from "../domain/events/event_json.ts";
@@ -226,14 +227,30 @@ export async function produceEvents(
   rejectsPublished.catch(fail);
   // Hashing every row's trip_key is half of reading and curating: a worker does it.
   using tripKeys = new TripKeyStream(path, info.tripType);
+  let interrupted = false;
   for await (const batch of readTripBatches(path, { tripType: info.tripType })) {
     if (failure !== undefined) throw failure.error;
+    // Stopped while reading: no event is out yet, and none goes out.
+    if (options.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
     const verdicts = curateBatch(batch, state, await tripKeys.next());
     const rejects: OutgoingMessage[] = [];
     const { pickup_ts: pickups, dropoff_ts: dropoffs } = batch.numeric;
     for (let i = 0; i < batch.length; i++) {
       const month = verdicts.periods[i]!;
       const code = verdicts.codes[i]!;
+      // As ingest refuses the file: the stream would dead-letter what the batch lacks.
+      const unstorable = code === ACCEPTED
+        ? unstorableField(batch, i)
+        : unstorableReject(batch, i, month);
+      if (unstorable !== undefined) {
+        throw new ChillFlowError(
+          "CF_INPUT_FILE",
+          `Cannot replay "${info.sourceFile}": row ${batch.firstRow + i} has ${unstorable}`,
+        );
+      }
       if (code === ACCEPTED) {
         const trip = planner.addTrip(pickups[i]!, dropoffs[i]!);
         accepted.add(trip, batch, i, verdicts.keys, periodOfMonthIndex(month));
@@ -266,7 +283,6 @@ export async function produceEvents(
   const publishStarted = performance.now();
   const chunkMessages = options.chunkMessages ?? 20_000;
   let sent = 0;
-  let interrupted = false;
   let chunk: OutgoingMessage[] = [];
   const inFlight: Promise<void>[] = [];
   const pace = _pacer(options.speed);
@@ -284,13 +300,14 @@ export async function produceEvents(
     publishing.catch(() => {});
     inFlight.push(publishing);
   };
-  for (const planned of planner.plan()) {
+  for (const planned of interrupted ? [] : planner.plan()) {
     if (chunk.length >= chunkMessages || (chunk.length > 0 && pace.due(planned.sendMs))) {
-      await flush();
+      // Stopped: the chunks in flight finish, this one is not sent.
       if (options.signal?.aborted) {
         interrupted = true;
         break;
       }
+      await flush();
     }
     if (chunk.length === 0) await pace.wait(planned.sendMs, options.signal);
     chunk.push({

@@ -91,6 +91,32 @@ export function unstorableFlag(batch: RawTripBatch, i: number): string | undefin
 }
 
 /**
+ * Why rejected row `i` cannot be stored in `rejected_trips`, or undefined: its
+ * `store_and_fwd_flag` ({@linkcode unstorableFlag}), or a pickup month (its
+ * month index, -1 for none) in the year 0, which PostgreSQL dates lack.
+ *
+ * @example
+ * ```ts
+ * import { batchFromRows } from "../raw_trip_batch.ts";
+ * import { unstorableReject } from "./storable.ts";
+ * import assert from "node:assert";
+ * const batch = batchFromRows([], { tripType: "green", sourceFile: "f.parquet" });
+ * batch.storeAndFwdFlag.push("N");
+ * assert.equal(unstorableReject(batch, 0, 2024 * 12), undefined);
+ * assert.match(unstorableReject(batch, 0, 5)!, /year 0/);
+ * ```
+ */
+export function unstorableReject(
+  batch: RawTripBatch,
+  i: number,
+  month: number,
+): string | undefined {
+  // Month indexes 0-11 are the year 0.
+  return unstorableFlag(batch, i) ??
+    (month >= 0 && month < 12 ? "a pickup in the year 0, which no date holds" : undefined);
+}
+
+/**
  * Whether PostgreSQL `text` and `jsonb` can hold `text` as it is: no NUL
  * character, and no lone UTF-16 surrogate (which has no UTF-8 form).
  *

@@ -12,7 +12,11 @@ import { TRIP_EVENT_TYPES, type TripEventType } from "../../../schemas/trip_even
 export interface ReplayDisorder {
   /** Events may leave up to this much later than their event time, ms (bounded out-of-order). @default 0 */
   shuffleWindowMs?: number;
-  /** Share of events sent twice (the copy within the shuffle window, or a minute). @default 0 */
+  /**
+   * Share of events sent twice: the copy leaves at a time of its own within the
+   * shuffle window (or a minute) of the event time, so before or after the
+   * original. @default 0
+   */
   duplicateRate?: number;
   /** Share of `payment_processed` events delayed by `lateByMs`. @default 0 */
   lateRate?: number;

@@ -9,6 +9,7 @@ import { produceEvents } from "../../../src/pipelines/produce_events.ts";
 import { GREEN_2024_01, YELLOW_SAMPLE } from "../../_support/fixtures.ts";
 import { EXPECTED_LOADS } from "../../_support/ingest_expectations.ts";
 import { RecordingBus } from "./_recording_bus.ts";
+import { taxiColumns, writeFixture } from "../../_support/parquet_fixtures.ts";
 
 Deno.test("produceEvents() uses existing topics as they are, and refuses a --partitions they contradict", async () => {
   const bus = new RecordingBus();
@@ -157,4 +158,61 @@ Deno.test("produceEvents() injects seeded, reproducible disorder", async () => {
   assert.ok(dropped > 400 && dropped < 720, `dropped ${dropped}`);
   assert.equal(events, 55_913 * 3 + duplicated - dropped);
   assert.equal(new Set(first.ids).size, 55_913 * 3 - dropped);
+});
+
+Deno.test("produceEvents() refuses, as ingest does, a file with a row the tables cannot hold", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cf_produce_unstorable_" });
+  const yearZero = new Date(0).setUTCFullYear(0, 5, 1);
+  // Without a period in the name rule 2 is skipped, so any year passes curation.
+  const cases: [number, number | null, RegExp][] = [
+    [Date.UTC(10_000, 0, 1), null, /row 1 has pickup_ts \+010000-01-01T00:00:00\.000Z, outside/],
+    // A negative total is rejected: its row goes to trip-rejects, whose period is a date.
+    [yearZero, -1, /row 1 has a pickup in the year 0, which no date holds/],
+  ];
+  try {
+    for (const [index, [pickup, total, message]] of cases.entries()) {
+      const path = `${dir}/${index}_yellow_tripdata_far.parquet`;
+      const columns = taxiColumns(3).map((column) => {
+        const at = (ms: number) => column.data.map((v, i) => i === 1 ? BigInt(ms) * 1000n : v);
+        if (column.name === "tpep_pickup_datetime") return { ...column, data: at(pickup) };
+        if (column.name === "tpep_dropoff_datetime") {
+          return { ...column, data: at(pickup + 600_000) };
+        }
+        if (column.name === "total_amount" && total !== null) {
+          return { ...column, data: column.data.map((v, i) => i === 1 ? total : v) };
+        }
+        return column;
+      });
+      await writeFixture(path, columns);
+      const bus = new RecordingBus();
+      await assert.rejects(produceEvents(bus, path), (error: unknown) => {
+        assert.ok(error instanceof ChillFlowError, String(error));
+        assert.equal(error.code, "CF_INPUT_FILE");
+        assert.match(error.message, message);
+        return true;
+      });
+      assert.equal(bus.topics.get("trip-events")?.messages.length ?? 0, 0, "no event went out");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("produceEvents() stopped while reading sends no event; stopped while publishing, none after the chunks in flight", async () => {
+  const early = new RecordingBus();
+  const before = await produceEvents(early, YELLOW_SAMPLE, { signal: AbortSignal.abort() });
+  assert.deepEqual([before.interrupted, before.events], [true, 0]);
+  assert.equal(early.topics.get("trip-events")!.messages.length, 0);
+  const late = new RecordingBus();
+  const stop = new AbortController();
+  const during = await produceEvents(late, YELLOW_SAMPLE, {
+    chunkMessages: 1_000,
+    signal: stop.signal,
+    progress: () => stop.abort(),
+  });
+  assert.equal(during.interrupted, true);
+  const published = late.topics.get("trip-events")!.messages.length;
+  assert.equal(published, during.events);
+  // The first chunk's progress stops it; the second was already under way.
+  assert.ok(published > 0 && published <= 2_000, String(published));
 });
