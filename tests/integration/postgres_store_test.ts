@@ -157,3 +157,16 @@ Deno.test("integration: PostgresStore refuses a schema that holds tables ChillFl
     await admin.exec(`drop schema "${schema}" cascade; drop schema "${admin.schema}" cascade`);
   }
 });
+
+Deno.test("integration: PostgresStore.open() reports a URL query setting the server does not know as CF_CONFIG", async () => {
+  const url = new URL(await requireService("postgres"));
+  url.searchParams.set("sslmod", "require");
+  await assert.rejects(
+    PostgresStore.open({ url: url.href, schema: "cf_unused", migrate: false }),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, "CF_CONFIG");
+      assert.match(error.message, /unrecognized configuration parameter "sslmod"/);
+      return true;
+    },
+  );
+});

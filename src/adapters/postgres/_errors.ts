@@ -52,6 +52,15 @@ export function _toStoreError(error: unknown, url: string): unknown {
   if (isNetworkDenied(error)) return networkDeniedError("PostgreSQL", redact(url), error);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return error;
+  if (code === "42704" && /configuration parameter/.test((error as Error).message)) {
+    // postgres.js sends every query parameter it does not know to the server as a setting.
+    return new ChillFlowError(
+      "CF_CONFIG",
+      `The PostgreSQL server at "${redact(url)}" refused a setting of the URL's query: ` +
+        `${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   if (code === "42501") {
     return new ChillFlowError(
       "CF_STORE",
@@ -72,8 +81,11 @@ export function _toStoreError(error: unknown, url: string): unknown {
   const network = NETWORK_CODES[code];
   const reason = network ?? SERVER_CODES[code];
   if (reason === undefined) return error;
+  const tls = /[?&]sslmode=(require|verify-full|prefer|allow)\b/.exec(url)?.[1];
   const hint = network === undefined
     ? "check the user, password and database in the URL"
+    : tls !== undefined && code === "ECONNRESET"
+    ? `the URL asks for TLS (sslmode=${tls}): does the server accept it?`
     : 'start it with "deno task services:up"';
   return new ChillFlowError(
     "CF_STORE_UNREACHABLE",

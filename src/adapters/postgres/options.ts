@@ -76,6 +76,24 @@ export function clientOptions(
   };
 }
 
+// The sslmode values postgres.js understands (libpq's verify-ca it does not).
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-full"];
+
+/**
+ * The URL as postgres.js reads it: a list of hosts (`h1:5432,h2:5432`), which
+ * `URL` cannot parse, stands for its first.
+ */
+function _parseUrl(url: string): URL | undefined {
+  const start = url.indexOf("://") + 3;
+  const authority = url.slice(start).split(/[?/]/)[0]!;
+  const hosts = authority.slice(authority.lastIndexOf("@") + 1);
+  const single = hosts.includes(",")
+    ? url.slice(0, start) + authority.slice(0, authority.length - hosts.length) +
+      hosts.split(",")[0] + url.slice(start + authority.length)
+    : url;
+  return URL.canParse(single) ? new URL(single) : undefined;
+}
+
 /**
  * postgres.js reads a `PG*` environment variable for every option it is not
  * given, which would make each task need `--allow-env` for a dozen names and
@@ -86,8 +104,18 @@ export function clientOptions(
  * without a user is refused.
  */
 function _withoutEnvFallbacks(url: string): Record<string, unknown> {
-  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  const parsed = _parseUrl(url);
   const query = new Set(parsed?.searchParams.keys() ?? []);
+  if (query.has("host") || parsed?.hostname.includes("%2F")) {
+    throw new Error(
+      "Unix sockets are not supported; give the server's TCP address " +
+        "(postgres://USER@127.0.0.1:5432/DATABASE)",
+    );
+  }
+  const sslmode = parsed?.searchParams.get("sslmode");
+  if (sslmode != null && !SSL_MODES.includes(sslmode)) {
+    throw new Error(`sslmode "${sslmode}" is not one of ${SSL_MODES.join(", ")}`);
+  }
   if (query.has("sslmode") || query.has("sslrootcert")) query.add("ssl");
   const defaults: Record<string, unknown> = {
     ssl: false,
