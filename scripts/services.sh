@@ -33,6 +33,17 @@ die() { say "services: $*"; exit 1; }
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# True when 127.0.0.1:$1 answers a Kafka ApiVersions request (v0, correlation id 1, client "cf").
+speaks_kafka() {
+  local reply
+  reply="$(
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf '\x00\x00\x00\x0c\x00\x12\x00\x00\x00\x00\x00\x01\x00\x02cf' >&3
+    timeout 5 head -c 8 <&3 | od -An -tx1 | tr -d ' \n'
+  )" 2>/dev/null || return 1
+  [[ "${reply:8:8}" == "00000001" ]]
+}
+
 # The pid of the broker this script started: a stale file's pid may be another process by now.
 kafka_pid() {
   local pid
@@ -141,6 +152,8 @@ kafka_up() {
     return 0
   fi
   if port_open "$KAFKA_PORT"; then
+    speaks_kafka "$KAFKA_PORT" ||
+      die "127.0.0.1:$KAFKA_PORT is taken by something that is not Kafka; free it or set KAFKA_PORT"
     say "Kafka: 127.0.0.1:$KAFKA_PORT already answers (not started by this script); using it"
     return 0
   fi

@@ -28,11 +28,15 @@ export function quietLogCreator(level: ResolvedKafkaBusOptions["logLevel"]): log
   return () => ({ namespace, level: entryLevel, label, log }) => {
     if (entryLevel > kafkaLogLevel(level)) return;
     const { message, error } = log as { message: string; error?: string };
-    if (!verbose && _isNoise(namespace)) return;
+    if (!verbose && _isNoise(namespace, `${message} ${error ?? ""}`)) return;
     console.error(`kafkajs ${label} ${message}${error === undefined ? "" : `: ${error}`}`);
   };
 }
 
-function _isNoise(namespace: string): boolean {
-  return namespace === "Connection" || namespace === "BrokerPool";
+// A new group's coordinator takes a moment to load: the consumer restarts and joins.
+const COORDINATOR_LOADING = /coordinator is (loading|not available)|not the correct coordinator/i;
+
+function _isNoise(namespace: string, text: string): boolean {
+  return namespace === "Connection" || namespace === "BrokerPool" ||
+    (namespace === "Consumer" && COORDINATOR_LOADING.test(text));
 }

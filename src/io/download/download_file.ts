@@ -109,6 +109,15 @@ export async function downloadFile(
       response = await doFetch(url, { headers, signal });
     } catch (error) {
       idle.stop();
+      if (error instanceof Deno.errors.NotCapable) {
+        // Refused by --allow-net: no retry or rerun can help.
+        throw _error(
+          name,
+          `--allow-net does not grant ${_host(url)}; run tasks/download.ts with ` +
+            `--allow-net=${_host(url)} to download from there`,
+          error,
+        );
+      }
       await retry(`cannot reach ${_host(url)} (${_why(error, idle)})`, error);
       continue;
     }

@@ -205,3 +205,25 @@ Deno.test("downloadFile() counts a connection that goes quiet as dropped, and re
     assert.equal(sent[1]!.get("range"), "bytes=1000-");
     assert.deepEqual(await Deno.readFile(path), sample);
   }));
+
+Deno.test("downloadFile() refused by --allow-net says which host to grant, without retrying", () =>
+  withDir(async (dir) => {
+    let calls = 0;
+    const denied = (() => {
+      calls++;
+      return Promise.reject(new Deno.errors.NotCapable('Requires net access to "example.com:443"'));
+    }) as typeof fetch;
+    await assert.rejects(
+      downloadFile("https://example.com/g.parquet", `${dir}/g.parquet`, {
+        fetch: denied,
+        retryDelayMs: 1,
+      }),
+      {
+        code: "CF_DOWNLOAD",
+        message:
+          'Cannot download "g.parquet": --allow-net does not grant example.com; run tasks/download.ts ' +
+          "with --allow-net=example.com to download from there",
+      },
+    );
+    assert.equal(calls, 1);
+  }));
