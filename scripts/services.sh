@@ -210,15 +210,22 @@ redis_up() {
     --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log >&2
   for _ in $(seq 40); do port_open "$REDIS_PORT" && break; sleep 0.25; done
   port_open "$REDIS_PORT" || die "Redis did not start; see /var/log/redis/ci.log"
-  mkdir -p "$RUN" && touch "$RUN/started-redis"
+  mkdir -p "$RUN" && redis_identity >"$RUN/started-redis"
   say "Redis: started on 127.0.0.1:$REDIS_PORT"
 }
 
+# Which server answers (its pid and run id): a marker left by an earlier run names another.
+redis_identity() { redis-cli -p "$REDIS_PORT" info server | grep -E '^(process_id|run_id):' | tr -d '\r'; }
+
 redis_down() {
   [[ -f "$RUN/started-redis" ]] || return 0
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  if [[ "$(redis_identity 2>/dev/null)" == "$(cat "$RUN/started-redis")" ]]; then
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    say "Redis: stopped"
+  else
+    say "Redis: the server on 127.0.0.1:$REDIS_PORT is not the one services:up started; left running"
+  fi
   rm -f "$RUN/started-redis"
-  say "Redis: stopped"
 }
 
 pg_cluster_version() { ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1; }
@@ -229,7 +236,7 @@ postgres_up() {
     pg_ctlcluster --skip-systemctl-redirect "$(pg_cluster_version)" main start >&2
     for _ in $(seq 60); do pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 0.5; done
     pg_isready -q -h 127.0.0.1 -p "$PG_PORT" || die "PostgreSQL did not start; see /var/log/postgresql/"
-    mkdir -p "$RUN" && touch "$RUN/started-postgres"
+    mkdir -p "$RUN" && pg_identity >"$RUN/started-postgres"
     say "PostgreSQL: started on 127.0.0.1:$PG_PORT"
   else
     say "PostgreSQL: running on 127.0.0.1:$PG_PORT"
@@ -241,11 +248,18 @@ postgres_up() {
   fi
 }
 
+# Which server answers: its start time differs from a marker left by an earlier run's server.
+pg_identity() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "select pg_postmaster_start_time()"; }
+
 postgres_down() {
   [[ -f "$RUN/started-postgres" ]] || return 0
-  pg_ctlcluster --skip-systemctl-redirect "$(pg_cluster_version)" main stop >&2 || true
+  if [[ "$(pg_identity 2>/dev/null)" == "$(cat "$RUN/started-postgres")" ]]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(pg_cluster_version)" main stop >&2 || true
+    say "PostgreSQL: stopped"
+  else
+    say "PostgreSQL: the server on 127.0.0.1:$PG_PORT is not the one services:up started; left running"
+  fi
   rm -f "$RUN/started-postgres"
-  say "PostgreSQL: stopped"
 }
 
 print_env() {
