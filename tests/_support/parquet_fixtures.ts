@@ -146,3 +146,21 @@ export function taxiColumns(rows: number, options: TaxiColumnsOptions = {}): Fix
     { name: "total_amount", element: { type: "DOUBLE" }, data: index.map((i) => 10 + i / 100) },
   ];
 }
+
+/**
+ * {@linkcode taxiColumns} of 3 yellow rows whose row 1 is picked up at
+ * `pickupMs` (dropped off 10 minutes later) and, unless null, costs `total`.
+ */
+export function taxiColumnsWithRow1(pickupMs: number, total: number | null): FixtureColumn[] {
+  return taxiColumns(3).map((column) => {
+    const at = (ms: number) => column.data.map((v, i) => i === 1 ? BigInt(ms) * 1000n : v);
+    if (column.name === "tpep_pickup_datetime") return { ...column, data: at(pickupMs) };
+    if (column.name === "tpep_dropoff_datetime") {
+      return { ...column, data: at(pickupMs + 600_000) };
+    }
+    if (column.name === "total_amount" && total !== null) {
+      return { ...column, data: column.data.map((v, i) => i === 1 ? total : v) };
+    }
+    return column;
+  });
+}

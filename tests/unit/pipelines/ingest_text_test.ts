@@ -5,7 +5,7 @@ import type { RawTrip } from "../../../schemas/raw_trip.ts";
 import { tripKey } from "../../../src/domain/curation/trip_key.ts";
 import { rowOf } from "../../../src/domain/raw_trip_batch.ts";
 import { readTripBatches } from "../../../src/io/parquet/read_trip_batches.ts";
-import { taxiColumns, writeFixture } from "../../_support/parquet_fixtures.ts";
+import { taxiColumns, taxiColumnsWithRow1, writeFixture } from "../../_support/parquet_fixtures.ts";
 import { ChillFlowError } from "../../../src/errors.ts";
 
 const FLAGS = ["a\tb", "back\\slash", "new\nline", "carriage\rreturn", "é✓", "\\N", "", "N"];
@@ -92,18 +92,7 @@ Deno.test("ingestFile() refuses, in one line, rows whose time no PostgreSQL time
     await using store = await PgliteStore.open({ schema: "chillflow" });
     for (const [index, [pickup, total, message]] of cases.entries()) {
       const path = `${dir}/${index}_yellow_tripdata_far.parquet`;
-      const columns = taxiColumns(3).map((column) => {
-        const at = (ms: number) => column.data.map((v, i) => i === 1 ? BigInt(ms) * 1000n : v);
-        if (column.name === "tpep_pickup_datetime") return { ...column, data: at(pickup) };
-        if (column.name === "tpep_dropoff_datetime") {
-          return { ...column, data: at(pickup + 600_000) };
-        }
-        if (column.name === "total_amount" && total !== null) {
-          return { ...column, data: column.data.map((v, i) => i === 1 ? total : v) };
-        }
-        return column;
-      });
-      await writeFixture(path, columns);
+      await writeFixture(path, taxiColumnsWithRow1(pickup, total));
       await assert.rejects(ingestFile(store, path), (error: unknown) => {
         assert.ok(error instanceof ChillFlowError, String(error));
         assert.equal(error.code, "CF_INPUT_FILE");

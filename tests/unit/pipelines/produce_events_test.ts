@@ -9,7 +9,7 @@ import { produceEvents } from "../../../src/pipelines/produce_events.ts";
 import { GREEN_2024_01, YELLOW_SAMPLE } from "../../_support/fixtures.ts";
 import { EXPECTED_LOADS } from "../../_support/ingest_expectations.ts";
 import { RecordingBus } from "./_recording_bus.ts";
-import { taxiColumns, writeFixture } from "../../_support/parquet_fixtures.ts";
+import { taxiColumnsWithRow1, writeFixture } from "../../_support/parquet_fixtures.ts";
 
 Deno.test("produceEvents() uses existing topics as they are, and refuses a --partitions they contradict", async () => {
   const bus = new RecordingBus();
@@ -172,18 +172,7 @@ Deno.test("produceEvents() refuses, as ingest does, a file with a row the tables
   try {
     for (const [index, [pickup, total, message]] of cases.entries()) {
       const path = `${dir}/${index}_yellow_tripdata_far.parquet`;
-      const columns = taxiColumns(3).map((column) => {
-        const at = (ms: number) => column.data.map((v, i) => i === 1 ? BigInt(ms) * 1000n : v);
-        if (column.name === "tpep_pickup_datetime") return { ...column, data: at(pickup) };
-        if (column.name === "tpep_dropoff_datetime") {
-          return { ...column, data: at(pickup + 600_000) };
-        }
-        if (column.name === "total_amount" && total !== null) {
-          return { ...column, data: column.data.map((v, i) => i === 1 ? total : v) };
-        }
-        return column;
-      });
-      await writeFixture(path, columns);
+      await writeFixture(path, taxiColumnsWithRow1(pickup, total));
       const bus = new RecordingBus();
       await assert.rejects(produceEvents(bus, path), (error: unknown) => {
         assert.ok(error instanceof ChillFlowError, String(error));
