@@ -12,6 +12,8 @@ export interface ExpectedLoad {
   path: string;
   file: string;
   period: string | null;
+  /** The file's SHA-256, from `sha256sum`. */
+  sha256: string;
   rowsRead: number;
   accepted: number;
   rejected: ReasonCounts;
@@ -39,6 +41,7 @@ export const EXPECTED_LOADS: readonly ExpectedLoad[] = [
     path: GREEN_2024_01,
     file: "green_tripdata_2024-01.parquet",
     period: "2024-01",
+    sha256: "1512a953bed564ac68dcb622827424dfb4f68ad93c2a4572e50ef6ab0b09c1ad",
     rowsRead: 56_551,
     accepted: 55_913,
     rejected: counts({
@@ -54,6 +57,7 @@ export const EXPECTED_LOADS: readonly ExpectedLoad[] = [
     path: GREEN_2023_12,
     file: "green_tripdata_2023-12.parquet",
     period: "2023-12",
+    sha256: "1c43ac95b8b416293ab0b2953824ee5321443fc4c47e4236f295424e48e7aea3",
     rowsRead: 64_215,
     accepted: 63_497,
     rejected: counts({
@@ -69,6 +73,7 @@ export const EXPECTED_LOADS: readonly ExpectedLoad[] = [
     path: YELLOW_SAMPLE,
     file: "yellow_tripdata_sample.parquet",
     period: null,
+    sha256: "a52f09b5fcee13547ce8dc7d9c3748b1cff866332e111816d2de0e7500a34bb7",
     rowsRead: 5_000,
     accepted: 4_719,
     rejected: counts({

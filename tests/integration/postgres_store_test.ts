@@ -3,8 +3,8 @@ import { PostgresStore } from "../../src/adapters/postgres/store.ts";
 import { storeSuite } from "../ports/store_suite.ts";
 import { requireService, testName } from "../_support/services.ts";
 
-const open = async (schema: string, max?: number) =>
-  PostgresStore.open({ url: await requireService("postgres"), schema, max });
+const open = async (schema: string, max?: number, migrate?: boolean | "existing") =>
+  PostgresStore.open({ url: await requireService("postgres"), schema, max, migrate });
 
 storeSuite("integration: PostgresStore", (schema) => open(schema));
 
@@ -169,4 +169,22 @@ Deno.test("integration: PostgresStore.open() reports a URL query setting the ser
       return true;
     },
   );
+});
+
+Deno.test("integration: PostgresStore.open() with migrate 'existing' refuses a missing schema and creates nothing", async () => {
+  const schema = testName();
+  await using admin = await open(testName());
+  try {
+    await assert.rejects(open(schema, undefined, "existing"), {
+      code: "CF_CONFIG",
+      message: new RegExp(`Schema "${schema}" does not exist`),
+    });
+    const names = await admin.query<{ n: number }>(
+      "select count(*)::int as n from pg_namespace where nspname = $1",
+      [schema],
+    );
+    assert.deepEqual(names, [{ n: 0 }]);
+  } finally {
+    await admin.exec(`drop schema "${admin.schema}" cascade`);
+  }
 });

@@ -18,21 +18,28 @@ async function twoSchemas() {
     values ('${"a".repeat(32)}', '2024-01-01', 'green', '2024-01-01 10:00', '2024-01-01 10:10', 1,
       7, 8, 12.5, 600, 'g.parquet', $1)`;
   for (const store of [left, right]) await store.query(trip, [1]);
-  return { left, right };
+  return {
+    left,
+    right,
+    async [Symbol.asyncDispose]() {
+      await left.close();
+      await right.close();
+    },
+  };
 }
 
 Deno.test("verifySchemas() finds equal schemas equal", async () => {
-  const { left, right } = await twoSchemas();
+  await using schemas = await twoSchemas();
+  const { left, right } = schemas;
   const report = await verifySchemas(left, { left: "vleft", right: "vright" });
   assert.equal(report.equal, true);
   assert.deepEqual(report.tables.map((t) => t.leftRows), [1, 0, 0]);
   assert.match(renderVerifyReport(report), /identical/);
-  await left.close();
-  await right.close();
 });
 
 Deno.test("verifySchemas() reports a differing column with sample rows, both ways", async () => {
-  const { left, right } = await twoSchemas();
+  await using schemas = await twoSchemas();
+  const { left, right } = schemas;
   await right.query("update trips set tip_amount = 2");
   await right.query(
     `insert into rejected_trips (source_file, source_row, trip_key, trip_type, reason, raw)
@@ -48,12 +55,11 @@ Deno.test("verifySchemas() reports a differing column with sample rows, both way
   const all = await verifySchemas(left, { left: "vleft", right: "vright" });
   assert.equal(all.tables[1]!.onlyRight, 1);
   assert.match(renderVerifyReport(all), /DIFFERENT/);
-  await left.close();
-  await right.close();
 });
 
 Deno.test("verifySchemas() compares every column of rejected rows, not only key and reason", async () => {
-  const { left, right } = await twoSchemas();
+  await using schemas = await twoSchemas();
+  const { left, right } = schemas;
   const reject = `insert into rejected_trips (source_file, source_row, trip_key, period, trip_type,
       reason, raw) values ('g.parquet', 3, 'k', '2024-01-01', 'green', 'duplicate', '{"a":1}')`;
   for (const store of [left, right]) await store.query(reject);
@@ -71,22 +77,20 @@ Deno.test("verifySchemas() compares every column of rejected rows, not only key 
     await right.query(reject);
   }
   assert.equal((await verifySchemas(left, { left: "vleft", right: "vright" })).equal, true);
-  await left.close();
-  await right.close();
 });
 
 Deno.test("verifySchemas() refuses a schema that does not exist", async () => {
-  const { left, right } = await twoSchemas();
+  await using schemas = await twoSchemas();
+  const { left, right } = schemas;
   await assert.rejects(
     () => verifySchemas(left, { left: "vleft", right: "nowhere" }),
     (e: unknown) => e instanceof ChillFlowError && /"nowhere": it does not exist/.test(e.message),
   );
-  await left.close();
-  await right.close();
 });
 
 Deno.test("verifySchemas() refuses a schema without ChillFlow tables", async () => {
-  const { left, right } = await twoSchemas();
+  await using schemas = await twoSchemas();
+  const { left, right } = schemas;
   await left.exec("create schema plain");
   await assert.rejects(
     () => verifySchemas(left, { left: "vleft", right: "plain" }),
@@ -94,14 +98,12 @@ Deno.test("verifySchemas() refuses a schema without ChillFlow tables", async () 
       e instanceof ChillFlowError &&
       /"plain": it has no ChillFlow table trips, rejected_trips, zone_hourly_kpis/.test(e.message),
   );
-  await left.close();
-  await right.close();
 });
 
 Deno.test("a store opened without migrations leaves a missing schema missing, so verify can refuse it", async () => {
   const dataDir = `memory://verify_${crypto.randomUUID()}`;
-  const right = await PgliteStore.open({ dataDir, schema: "vright" });
-  const reader = await PgliteStore.open({ dataDir, schema: "typo", migrate: false });
+  await using right = await PgliteStore.open({ dataDir, schema: "vright" });
+  await using reader = await PgliteStore.open({ dataDir, schema: "typo", migrate: false });
   await assert.rejects(
     () => verifySchemas(reader, { left: "typo", right: "vright" }),
     (e: unknown) => e instanceof ChillFlowError && /"typo": it does not exist/.test(e.message),
@@ -110,12 +112,11 @@ Deno.test("a store opened without migrations leaves a missing schema missing, so
     "select count(*)::int as n from pg_namespace where nspname = 'typo'",
   );
   assert.equal(found!.n, 0);
-  await reader.close();
-  await right.close();
 });
 
 Deno.test("verifySchemas() refuses a limit or period it cannot bind as such, before any SQL", async () => {
-  const { left, right } = await twoSchemas();
+  await using schemas = await twoSchemas();
+  const { left, right } = schemas;
   const refusals: [Partial<VerifyOptions>, RegExp][] = [
     [{ limit: -1 }, /sample limit must be an integer from 0 to 1000, not -1/],
     [{ limit: 1001 }, /not 1001/],
@@ -146,6 +147,4 @@ Deno.test("verifySchemas() refuses a limit or period it cannot bind as such, bef
   const [trips] =
     (await verifySchemas(left, { left: "vleft", right: "vright", limit: 1000 })).tables;
   assert.equal(trips!.leftRows, 1);
-  await left.close();
-  await right.close();
 });

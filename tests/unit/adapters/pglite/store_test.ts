@@ -79,3 +79,18 @@ Deno.test("PgliteStore refuses a dataDir locked by another process", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("PgliteStore.open() with migrate 'existing' refuses a missing schema and creates nothing", async () => {
+  const dataDir = `memory://existing_${crypto.randomUUID()}`;
+  await using keeper = await PgliteStore.open({ dataDir, schema: "kept" });
+  await assert.rejects(PgliteStore.open({ dataDir, schema: "typo", migrate: "existing" }), {
+    code: "CF_CONFIG",
+    message: /Schema "typo" does not exist/,
+  });
+  const names = await keeper.query<{ n: number }>(
+    "select count(*)::int as n from pg_namespace where nspname = 'typo'",
+  );
+  assert.deepEqual(names, [{ n: 0 }]);
+  await using kept = await PgliteStore.open({ dataDir, schema: "kept", migrate: "existing" });
+  assert.deepEqual(await kept.query("select count(*)::int as n from trips"), [{ n: 0 }]);
+});
