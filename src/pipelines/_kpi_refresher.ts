@@ -51,7 +51,7 @@ export class KpiRefresher {
   request(): void {
     if (this.#failure !== undefined) throw this.#failure.error;
     this.#requested = true;
-    this.#running ??= this.#loop().finally(() => this.#running = undefined);
+    this.#running ??= this.#loop();
   }
 
   /**
@@ -87,6 +87,10 @@ export class KpiRefresher {
       }
     } catch (error) {
       this.#failure = { error };
+    } finally {
+      // In the step that saw no request left: a `.finally` callback would run a microtask
+      // later, and a request made in between would find a loop that already ended.
+      this.#running = undefined;
     }
   }
 

@@ -79,3 +79,27 @@ Deno.test("KpiRefresher: the next refresh starts minIntervalMs after the one bef
   assert.ok(performance.now() - drained < 60_000, "drain waited for the interval");
   assert.deepEqual((await kpis(store)).at(-1), ["2024-01-01 07:00:00", 2]);
 });
+
+Deno.test("KpiRefresher: a request made as a refresh ends starts the next one", async () => {
+  const transactions: ((stale: number) => void)[] = [];
+  let answerAtOnce = false;
+  const store = {
+    transaction: () =>
+      answerAtOnce
+        ? Promise.resolve(0)
+        : new Promise<number>((resolve) => transactions.push(resolve)),
+  } as unknown as Store;
+  const refresher = new KpiRefresher(store, { minIntervalMs: 0 });
+  refresher.request();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(transactions.length, 1);
+  // The refresh's transaction and a round's commit answer in the same turn.
+  transactions.shift()!(0);
+  await Promise.resolve();
+  refresher.request();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(transactions.length, 1, "the second request started a refresh");
+  answerAtOnce = true;
+  transactions.shift()!(0);
+  await refresher.drain();
+});
