@@ -288,7 +288,13 @@ export interface DeadLetter {
   v: 1;
   /** Why the message was refused, one line. */
   error: string;
-  /** The original message value, base64 (its first {@linkcode DEAD_LETTER_MAX_BYTES} bytes). */
+  /**
+   * The original message value, base64 (its first {@linkcode DEAD_LETTER_MAX_BYTES}
+   * bytes). For a trip refused once complete (its events rebuild another key,
+   * break a curation rule or put the payment off the dropoff), the JSON array of
+   * its three events as parsed: they may have come in several messages and
+   * rounds, whose bytes are not kept.
+   */
   original_base64: string;
   /** Size of the original value in bytes. */
   original_size: number;
@@ -300,7 +306,10 @@ export interface DeadLetter {
   topic: string;
   /** Partition the refused message was read from. */
   partition: number;
-  /** Offset as a decimal string (Kafka offsets exceed 2^53). */
+  /**
+   * Offset as a decimal string (Kafka offsets exceed 2^53); for a refused trip,
+   * the first offset of the batch that completed it.
+   */
   offset: string;
 }
 

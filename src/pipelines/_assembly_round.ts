@@ -35,6 +35,7 @@ import type { Bus, DeliveryBatch, OutgoingMessage } from "../ports/bus.ts";
 import type { SqlClient, Store } from "../ports/store.ts";
 import { addHourSums } from "../store/kpi_sql.ts";
 import {
+  deleteIncomplete,
   isStoredTripConflict,
   lockPartitions,
   type PartitionRef,
@@ -308,12 +309,18 @@ async function _writeRound(
     // Only what the round read from the cache (and its due keys) can be there to remove:
     // most trips of a round start and settle in it, never cached.
     const held = new Set((await cached).map((partial) => partial.trip_key));
-    return { work, completed: completed.length, expired, duplicates, live, held };
+    // A refused trip that had expired leaves incomplete_trips too, as a completed one does.
+    const refused = work.map((w) => w.assembler.takeInvalid());
+    await deleteIncomplete(
+      tx,
+      refused.flat().filter((trip) => trip.was_expired).map((trip) => trip.trip_key),
+    );
+    return { work, completed: completed.length, expired, duplicates, live, held, refused };
   });
   const { work } = counts;
 
-  const invalid = work.flatMap((w) =>
-    w.assembler.takeInvalid().map((trip) =>
+  const invalid = work.flatMap((w, i) =>
+    counts.refused[i]!.map((trip) =>
       deadLetter({
         topic: w.batch.topic,
         partition: w.batch.partition,

@@ -173,13 +173,16 @@ export async function writeCompleted(
     if (out.pos > 0) yield out.take();
   }
   await tx.copyIn("trips", TRIP_COLUMNS, chunks());
-  const revived = trips.filter((t) => t.was_expired).map((t) => t.trip_key);
-  if (revived.length > 0) {
-    await tx.query(
-      "delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))",
-      [JSON.stringify(revived)],
-    );
-  }
+  await deleteIncomplete(tx, trips.filter((t) => t.was_expired).map((t) => t.trip_key));
+}
+
+/** Deletes the `incomplete_trips` rows of trips that left it (completed, or dead-lettered). */
+export async function deleteIncomplete(tx: SqlClient, tripKeys: readonly string[]): Promise<void> {
+  if (tripKeys.length === 0) return;
+  await tx.query(
+    "delete from incomplete_trips where trip_key in (select jsonb_array_elements_text($1::text::jsonb))",
+    [JSON.stringify(tripKeys)],
+  );
 }
 
 /** Writes expired partial trips to `incomplete_trips` (replacing what an earlier expiry wrote). */

@@ -54,6 +54,8 @@ export interface InvalidTrip {
   trip_key: string;
   error: string;
   events: TripEvent[];
+  /** Whether it had expired before its last event came (so it leaves `incomplete_trips`). */
+  was_expired: boolean;
 }
 
 /** What {@linkcode TripAssembler.add} did with an event. */
@@ -174,7 +176,7 @@ export class TripAssembler {
     for (const [i, why] of refused) {
       const trip = completed[i]!;
       const error = new TypeError(`Cannot assemble trip "${trip.trip_key}": ${why}`);
-      this.#invalid.push(_invalid(trip.trip_key, error, trip.events));
+      this.#invalid.push(_invalid(trip.trip_key, error, trip.events, trip.was_expired));
     }
     return completed.filter((_, i) => !refused.has(i));
   }
@@ -234,15 +236,25 @@ export class TripAssembler {
       });
       return "completed";
     } catch (error) {
-      this.#invalid.push(_invalid(partial.trip_key, error, events));
+      this.#invalid.push(_invalid(partial.trip_key, error, events, partial.expired));
       return "invalid";
     }
   }
 }
 
-function _invalid(tripKey: string, error: unknown, events: CompleteEvents): InvalidTrip {
+function _invalid(
+  tripKey: string,
+  error: unknown,
+  events: CompleteEvents,
+  wasExpired: boolean,
+): InvalidTrip {
   const message = error instanceof Error ? error.message : String(error);
-  return { trip_key: tripKey, error: message, events: [...Object.values(events)] };
+  return {
+    trip_key: tripKey,
+    error: message,
+    events: [...Object.values(events)],
+    was_expired: wasExpired,
+  };
 }
 
 /**

@@ -258,3 +258,29 @@ Deno.test("an expired trip that gets one more event and still lacks one stays in
     first: new Date(pickup).toISOString().replace("T", " ").slice(0, 19),
   });
 });
+
+Deno.test("a trip refused once its late events complete it leaves incomplete_trips, as a completed one does", async () => {
+  await using w = await world();
+  const { store, context } = w;
+  const eager = { ...context, latenessMs: 0, timeoutMs: 0 };
+  const forged = batch(0, ["trip_started"]);
+  const started = JSON.parse(new TextDecoder().decode(forged.messages[0]!.value));
+  // Another passenger count: the three events rebuild a row with another key.
+  const data = { ...started.data, passenger_count: (started.data.passenger_count ?? 0) + 1 };
+  forged.messages[0] = {
+    ...forged.messages[0]!,
+    value: new TextEncoder().encode(JSON.stringify({ ...started, data })),
+  };
+  await assembleRound(eager, [forged]);
+  const pickup = sampleTrip.pickup_ts!;
+  const later = {
+    ...sampleTrip,
+    pickup_ts: pickup + 8 * 3_600_000,
+    dropoff_ts: sampleTrip.dropoff_ts! + 8 * 3_600_000,
+  };
+  assert.equal((await assembleRound(eager, [batch(0, ["trip_started"], 1, later)])).expired, 1);
+  const refused = await assembleRound(eager, [batch(0, ["trip_ended", "payment_processed"], 2)]);
+  assert.deepEqual([refused.completed, refused.deadLetters], [0, 1]);
+  const left = await store.query<{ trip_key: string }>("select trip_key from incomplete_trips");
+  assert.deepEqual(left.map((r) => r.trip_key), [originOf(later).tripKey], "only the later trip");
+});
