@@ -132,13 +132,18 @@ export function writeRejectedLine(
 
 /**
  * Row `i` as the JSON object stored in `rejected_trips.raw`: the canonical raw
- * row, timestamps as naive ISO text (`YYYY-MM-DDTHH:MM:SS[.sss]`).
+ * row, timestamps as naive ISO text (`YYYY-MM-DDTHH:MM:SS[.sss]`), an infinite
+ * number as the text `"Infinity"` or `"-Infinity"` (JSON has no such number,
+ * and `JSON.stringify` would write null, which the row did not hold).
  */
 export function rawJson(batch: RawTripBatch, i: number): Record<string, unknown> {
   const row: Record<string, unknown> = { ...rowOf(batch, i) };
   for (const field of ["pickup_ts", "dropoff_ts"] as const) {
     const ms = row[field];
     if (typeof ms === "number") row[field] = _isoText(ms);
+  }
+  for (const [field, value] of Object.entries(row)) {
+    if (value === Infinity || value === -Infinity) row[field] = String(value);
   }
   return row;
 }

@@ -82,10 +82,12 @@ export function monthIndexOfTimestamp(ms: number): number {
  * import { monthStartMs } from "./period.ts";
  * import assert from "node:assert";
  * assert.equal(monthStartMs(2024 * 12 + 11), Date.UTC(2024, 11, 1));
+ * assert.equal(new Date(monthStartMs(50 * 12)).toISOString(), "0050-01-01T00:00:00.000Z");
  * ```
  */
 export function monthStartMs(monthIndex: number): number {
-  return Date.UTC(Math.floor(monthIndex / 12), monthIndex % 12, 1);
+  // Not Date.UTC: it reads the years 0 to 99 as 1900 to 1999.
+  return new Date(0).setUTCFullYear(Math.floor(monthIndex / 12), monthIndex % 12, 1);
 }
 
 /**

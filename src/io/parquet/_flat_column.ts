@@ -68,6 +68,7 @@ export class FlatColumnReader {
     ) {
       throw new Unsupported(element.converted_type);
     }
+    if (element.logical_type?.type === "DECIMAL") throw new Unsupported("DECIMAL");
     this.#bytes = bytes;
     this.#column = column;
     this.#optional = element.repetition_type !== "REQUIRED";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ColumnData, parquetRead } from "hyparquet";
+import { type ColumnData, parquetRead, type SchemaElement } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import type { TripType } from "../../../schemas/raw_trip.ts";
 import {
@@ -238,6 +238,8 @@ async function _wholeSource(
       filled += to - first;
     },
   });
+  const element = trip.elements.get(column.name);
+  if (!strings && element !== undefined) _scaleDecimals(values as Float64Array, element);
   let at = from;
   return {
     column,
@@ -283,4 +285,22 @@ async function _guarded<T>(
 
 function _nulls(rows: number): Float64Array {
   return new Float64Array(rows).fill(NaN);
+}
+
+/**
+ * Decimal values as the decimal they name, correctly rounded: hyparquet scales
+ * a converted-type DECIMAL by multiplying with `10 ** -scale` (57 at scale 2
+ * reads 0.5700000000000001, which the key would hash) and leaves a
+ * logical-type-only DECIMAL unscaled. Dividing the unscaled integer by
+ * `10 ** scale` gives the closest double to the decimal.
+ */
+function _scaleDecimals(values: Float64Array, element: SchemaElement): void {
+  const converted = element.converted_type === "DECIMAL";
+  if (!converted && element.logical_type?.type !== "DECIMAL") return;
+  const logical = element.logical_type as { scale?: number } | undefined;
+  const divisor = 10 ** (logical?.scale ?? element.scale ?? 0);
+  for (let i = 0; i < values.length; i++) {
+    const unscaled = converted ? Math.round(values[i]! * divisor) : values[i]!;
+    values[i] = unscaled / divisor;
+  }
 }
