@@ -20,7 +20,9 @@ if (mode === "read") {
 } else {
   const expectedRows = (await inspectTripFile(path)).rows;
   const state = createCurationState({ period: periodFromFileName(path), expectedRows });
-  const cursor = new LoadCursor(readTripBatches(path), state, new Uint8Array([120]), () => {});
+  // The file's name as ingest writes it into every line.
+  const name = new TextEncoder().encode(path.split("/").at(-1)!);
+  const cursor = new LoadCursor(readTripBatches(path), state, name, () => {});
   while (!cursor.done) {
     for await (const _ of cursor.tripChunks()) { /* encoded and dropped */ }
     for await (const _ of cursor.rejectedChunks()) { /* encoded and dropped */ }

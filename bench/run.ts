@@ -30,6 +30,16 @@ const PERMISSIONS = [
 ];
 
 const only = Deno.args.filter((a) => !a.startsWith("-"));
+const unknown = only.filter((name) => !BENCHES.some((bench) => bench.file.includes(name)));
+if (unknown.length > 0) {
+  // Running nothing would only re-date BENCHMARKS.md.
+  console.error(
+    `bench: no benchmark named ${unknown.join(", ")}; known: ${
+      BENCHES.map((b) => b.file.replace(/^bench\/|_bench\.ts$/g, "")).join(", ")
+    }`,
+  );
+  Deno.exit(2);
+}
 // Sections of earlier runs stay in the file: each names the machine it ran on.
 const MACHINE = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${
   (os.totalmem() / 2 ** 30).toFixed(0)

@@ -42,7 +42,11 @@ const BROKERS = (Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:19092").split(",");
 const REDIS = Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379";
 const FILE = "bench/out/stream/yellow_tripdata_2025-02.parquet";
 const LIKE = "tests/fixtures/tlc/yellow_tripdata_sample.parquet";
-const CACHE = `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/chillflow`;
+// Where scripts/services.sh puts the Kafka jars, read from the same variables.
+const KAFKA_LIBS = `${
+  Deno.env.get("KAFKA_CACHE") ??
+    `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/chillflow`
+}/kafka-${Deno.env.get("KAFKA_VERSION") ?? "4.4.0"}/libs`;
 const suffix = crypto.randomUUID().slice(0, 8);
 const log = (line: string) => console.error(`stream_bench: ${line}`);
 const decoder = new TextDecoder();
@@ -142,11 +146,10 @@ class CountingBus implements Bus {
 }
 
 async function javaProducerPerformance(topic: string, records: number, size: number) {
-  const libs = `${CACHE}/kafka-4.4.0/libs`;
   const { stdout } = await run("java", [
     "-Xmx512m",
     "-cp",
-    `${libs}/*`,
+    `${KAFKA_LIBS}/*`,
     "org.apache.kafka.tools.ProducerPerformance",
     "--topic",
     topic,
@@ -336,6 +339,10 @@ const prefixes = ["ours", "kjs", "java", "e2e", "ours2", "java2", "e2e2"].map((p
 );
 const schema = `cf_bench_stream_${suffix}`;
 try {
+  // Java's baseline runs after minutes of ours: find its jars first.
+  await Deno.stat(`${KAFKA_LIBS}/.complete`).catch(() => {
+    throw new Error(`no Kafka jars in ${KAFKA_LIBS}: run "deno task services:up" first`);
+  });
   await ensureSynthMonth(FILE, ROWS, LIKE, log);
   // Two rounds of our producer and Java's, interleaved; each side's best round
   // is compared (one run of either varied by a quarter on the same machine).
@@ -422,18 +429,21 @@ try {
     } | ${kjs.publishEventsPerSecond} | ${ratio(kjs.publishEventsPerSecond, java.rate)} |`,
     "",
     "Whole run = read the Parquet file, curate, order by event time, publish; " +
-    "publish phase = after the ordering. Best of two interleaved rounds for ours and Java's " +
+    "publish phase = from the end of reading and curating (the ordering's sort runs as the first " +
+    "event is planned, inside it). Best of two interleaved rounds for ours and Java's " +
     `(ours: ${oursRounds.map((r) => r.eventsPerSecond).join(" / ")} events/s; Java: ${
       javaRounds.map((r) => Math.round(r.rate)).join(" / ")
     } records/s); kafkajs ran once.`,
     "",
     "| end to end (produce -> Kafka -> assemble -> PostgreSQL) | 1 assembler | 2 assemblers (one group) |",
     "|---|---:|---:|",
-    `| live: events/s (producer start to last commit) | ${lives.map((r) => r.rate).join(" | ")} |`,
+    `| live: events/s (producer start to the assemblers' exit, less their idle wait) | ${
+      lives.map((r) => r.rate).join(" | ")
+    } |`,
     `| live: seconds (producing / catching up after) | ${
       lives.map((r) => `${r.produceSeconds.toFixed(0)} / ${r.lagSeconds.toFixed(0)}`).join(" | ")
     } |`,
-    `| live: consumer lag, messages (most / when the producer finished) | ${
+    `| live: consumer lag, messages (most / when the producer finished; sampled each second) | ${
       lives.map((r) => `${r.lag.most.toLocaleString("en")} / ${r.lag.at.toLocaleString("en")}`)
         .join(" | ")
     } |`,
