@@ -39,3 +39,31 @@ export const ZONES_OLDER: string = repoPath("tests/fixtures/tlc/taxi+_zone_looku
 export async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
+
+/**
+ * Runs `fn` in a fresh temporary folder named with `prefix`, removed afterwards
+ * even when `fn` fails.
+ *
+ * @example
+ * ```ts
+ * import { exists, withTempDir } from "./fixtures.ts";
+ * import assert from "node:assert";
+ * let kept = "";
+ * await withTempDir("cf_example_", async (dir) => {
+ *   kept = dir;
+ *   assert.equal(await exists(dir), true);
+ * });
+ * assert.equal(await exists(kept), false);
+ * ```
+ */
+export async function withTempDir(
+  prefix: string,
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { FileBus } from "../../../../src/adapters/file_bus/bus.ts";
 import type { Delivery } from "../../../../src/ports/bus.ts";
+import { withTempDir } from "../../../_support/fixtures.ts";
 
 const MEMBER = fileURLToPath(new URL("./_member_process.ts", import.meta.url));
 const OPTIONS = { heartbeatIntervalMs: 100, sessionTimeoutMs: 1000 };
@@ -15,14 +16,7 @@ function spawn(mode: string, dir: string, ...args: string[]): Deno.ChildProcess 
   }).spawn();
 }
 
-async function withBusDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "cf_file_bus_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withBusDir = (fn: (dir: string) => Promise<void>) => withTempDir("cf_file_bus_", fn);
 
 async function waitFor(done: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 /** downloadFile() logic with an injected fetch (no sockets); the loopback tests are in tests/integration/io. */
 import assert from "node:assert/strict";
 import { downloadFile } from "../../../../src/io/download/download_file.ts";
-import { exists, GREEN_2023_12, GREEN_2024_01 } from "../../../_support/fixtures.ts";
+import { exists, GREEN_2023_12, GREEN_2024_01, withTempDir } from "../../../_support/fixtures.ts";
 
 const sample: Uint8Array<ArrayBuffer> = await Deno.readFile(GREEN_2024_01);
 
@@ -12,15 +12,7 @@ function fakeFetch(handler: (range: string | null) => Response): typeof fetch {
   }) as typeof fetch;
 }
 
-/** Runs `fn` in a fresh temporary folder, removed afterwards. */
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "cf_dl_unit_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("cf_dl_unit_", fn);
 
 Deno.test("downloadFile() renames a .part that the server says is already whole (416)", () =>
   withDir(async (dir) => {
