@@ -48,8 +48,21 @@ export async function openWorld(
   const topicPrefix = `${schema}_`;
   const group = `${schema}_group`;
   const store = await PostgresStore.open({ url, schema });
-  const bus = await KafkaBus.open({ ...busOptions, brokers: brokers.split(",") });
-  const cache = await RedisCache.open({ url: redisUrl });
+  const dropSchemas = async () => {
+    await store.exec(`drop schema if exists "${schema}" cascade`);
+    await store.exec(`drop schema if exists "${schema}_batch" cascade`);
+  };
+  let bus: KafkaBus | undefined;
+  let cache: RedisCache;
+  try {
+    bus = await KafkaBus.open({ ...busOptions, brokers: brokers.split(",") });
+    cache = await RedisCache.open({ url: redisUrl });
+  } catch (error) {
+    // Nothing of a world that could not open is left behind.
+    await bus?.close().catch(() => {});
+    await dropSchemas().finally(() => store.close());
+    throw error;
+  }
   const children = new Set<Deno.ChildProcess>();
   return {
     url,
@@ -68,10 +81,12 @@ export async function openWorld(
       await Promise.all([...children].map(_kill));
       const topics = streamTopics(topicPrefix);
       await bus.deleteTopics([topics.events, topics.rejects, topics.dlq]).catch(() => {});
-      await _deleteRedisKeys(redisUrl, `chillflow:${schema}:*`);
-      await store.exec(`drop schema if exists "${schema}" cascade`);
-      await store.exec(`drop schema if exists "${schema}_batch" cascade`);
-      await Promise.allSettled([bus.close(), cache.close(), store.close()]);
+      try {
+        await _deleteRedisKeys(redisUrl, `chillflow:${schema}:*`);
+      } finally {
+        await dropSchemas();
+        await Promise.allSettled([bus.close(), cache.close(), store.close()]);
+      }
     },
   };
 }
