@@ -30,7 +30,7 @@ async function twoSchemas() {
 
 Deno.test("verifySchemas() finds equal schemas equal", async () => {
   await using schemas = await twoSchemas();
-  const { left, right } = schemas;
+  const { left } = schemas;
   const report = await verifySchemas(left, { left: "vleft", right: "vright" });
   assert.equal(report.equal, true);
   assert.deepEqual(report.tables.map((t) => t.leftRows), [1, 0, 0]);
@@ -81,7 +81,7 @@ Deno.test("verifySchemas() compares every column of rejected rows, not only key 
 
 Deno.test("verifySchemas() refuses a schema that does not exist", async () => {
   await using schemas = await twoSchemas();
-  const { left, right } = schemas;
+  const { left } = schemas;
   await assert.rejects(
     () => verifySchemas(left, { left: "vleft", right: "nowhere" }),
     (e: unknown) => e instanceof ChillFlowError && /"nowhere": it does not exist/.test(e.message),
@@ -90,7 +90,7 @@ Deno.test("verifySchemas() refuses a schema that does not exist", async () => {
 
 Deno.test("verifySchemas() refuses a schema without ChillFlow tables", async () => {
   await using schemas = await twoSchemas();
-  const { left, right } = schemas;
+  const { left } = schemas;
   await left.exec("create schema plain");
   await assert.rejects(
     () => verifySchemas(left, { left: "vleft", right: "plain" }),
@@ -116,7 +116,7 @@ Deno.test("a store opened without migrations leaves a missing schema missing, so
 
 Deno.test("verifySchemas() refuses a limit or period it cannot bind as such, before any SQL", async () => {
   await using schemas = await twoSchemas();
-  const { left, right } = schemas;
+  const { left } = schemas;
   const refusals: [Partial<VerifyOptions>, RegExp][] = [
     [{ limit: -1 }, /sample limit must be an integer from 0 to 1000, not -1/],
     [{ limit: 1001 }, /not 1001/],
