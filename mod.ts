@@ -39,6 +39,7 @@ export {
 export * from "./src/config.ts";
 export * from "./src/runtime.ts";
 export type { KafkaBusOptions } from "./src/adapters/kafka/options.ts";
+export type { MigrateOnOpen } from "./src/store/migrate.ts";
 export * from "./src/cli/task.ts";
 export { type NumericField, type RawTripBatch, rowOf } from "./src/domain/raw_trip_batch.ts";
 export { canonicalText, tripKey } from "./src/domain/curation/trip_key.ts";

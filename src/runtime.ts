@@ -10,6 +10,7 @@ import type { ConnectionSettings } from "./config.ts";
 import type { Bus } from "./ports/bus.ts";
 import type { Cache } from "./ports/cache.ts";
 import type { Store } from "./ports/store.ts";
+import type { MigrateOnOpen } from "./store/migrate.ts";
 
 /**
  * Opens the store: PostgreSQL when `databaseUrl` is set, else embedded PGlite
@@ -25,7 +26,7 @@ import type { Store } from "./ports/store.ts";
  */
 export async function openStore(
   settings: ConnectionSettings,
-  options: { migrate?: boolean | "existing" } = {},
+  options: { migrate?: MigrateOnOpen } = {},
 ): Promise<Store> {
   const { schema } = settings;
   if (settings.databaseUrl) {

@@ -6,7 +6,7 @@
  */
 
 import { ChillFlowError } from "../errors.ts";
-import type { SqlClient } from "../ports/store.ts";
+import type { SqlClient, Store } from "../ports/store.ts";
 import { type Migration, MIGRATIONS } from "./migrations.ts";
 import { validateSchemaName } from "./sql_identifier.ts";
 
@@ -101,4 +101,35 @@ export async function migrate(
     applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * What a store does with its schema when it opens: create it if missing and
+ * migrate it (`true`), migrate only a schema that exists, refusing a missing
+ * one (`"existing"`), or leave the database as it is (`false`).
+ */
+export type MigrateOnOpen = boolean | "existing";
+
+/**
+ * Migrates `schema` in one transaction of `store`, as `mode` asks.
+ *
+ * @param store The store being opened.
+ * @param schema Its schema.
+ * @param mode What to do with the schema. @default true
+ * @returns Whether migrations ran (false for `mode` false).
+ * @throws {ChillFlowError} As {@linkcode migrate}.
+ *
+ * @example
+ * ```ts ignore
+ * if (!await migrateOnOpen(store, "chillflow", options.migrate)) await store.query("select 1");
+ * ```
+ */
+export async function migrateOnOpen(
+  store: Pick<Store, "transaction">,
+  schema: string,
+  mode: MigrateOnOpen = true,
+): Promise<boolean> {
+  if (mode === false) return false;
+  await store.transaction((tx) => migrate(tx, schema, { create: mode !== "existing" }));
+  return true;
 }

@@ -8,7 +8,7 @@
 import type { Transaction } from "@electric-sql/pglite";
 import { ChillFlowError } from "../../errors.ts";
 import type { SqlClient, Store } from "../../ports/store.ts";
-import { migrate } from "../../store/migrate.ts";
+import { type MigrateOnOpen, migrateOnOpen } from "../../store/migrate.ts";
 import { validateSchemaName } from "../../store/sql_identifier.ts";
 import { _copyIn } from "./_copy.ts";
 import { _acquire, type _Database, _exclusive, _release } from "./_database.ts";
@@ -28,7 +28,7 @@ export interface PgliteStoreOptions {
    * that exists (refusing a missing one); `false` leaves the database as it is.
    * @default true
    */
-  migrate?: boolean | "existing";
+  migrate?: MigrateOnOpen;
 }
 
 /**
@@ -83,10 +83,7 @@ export class PgliteStore implements Store {
     }
     const store = new PgliteStore(db, schema);
     try {
-      const mode = options.migrate ?? true;
-      if (mode !== false) {
-        await store.transaction((tx) => migrate(tx, schema, { create: mode !== "existing" }));
-      }
+      await migrateOnOpen(store, schema, options.migrate);
     } catch (error) {
       await store.close();
       throw error;

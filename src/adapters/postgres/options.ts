@@ -6,6 +6,7 @@
 
 import type postgres from "postgres";
 import { serializeJsonParam, serializeParam, TEXT_RESULT_OIDS } from "../../store/text_results.ts";
+import type { MigrateOnOpen } from "../../store/migrate.ts";
 
 /** Options of `PostgresStore.open()`. */
 export interface PostgresStoreOptions {
@@ -18,7 +19,7 @@ export interface PostgresStoreOptions {
    * that exists (refusing a missing one); `false` only connects (read-only
    * tasks). @default true
    */
-  migrate?: boolean | "existing";
+  migrate?: MigrateOnOpen;
   /** Maximum pooled connections (default 4). */
   max?: number;
   /** Seconds to wait for a connection before giving up (default 10). */

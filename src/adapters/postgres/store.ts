@@ -7,7 +7,7 @@
 import postgres from "postgres";
 import { ChillFlowError, redact } from "../../errors.ts";
 import type { SqlClient, Store } from "../../ports/store.ts";
-import { migrate } from "../../store/migrate.ts";
+import { migrateOnOpen } from "../../store/migrate.ts";
 import { validateSchemaName } from "../../store/sql_identifier.ts";
 import { _copyIn } from "./_copy.ts";
 import { _toStoreError } from "./_errors.ts";
@@ -68,10 +68,8 @@ export class PostgresStore implements Store {
     }
     const store = new PostgresStore(sql, options.url, schema);
     try {
-      const mode = options.migrate ?? true;
-      if (mode !== false) {
-        await store.transaction((tx) => migrate(tx, schema, { create: mode !== "existing" }));
-      } else await store.query("select 1"); // connects, so an unreachable server fails here
+      // Without migrations, connect anyway, so an unreachable server fails here.
+      if (!await migrateOnOpen(store, schema, options.migrate)) await store.query("select 1");
     } catch (error) {
       await store.close();
       throw error;
