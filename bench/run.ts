@@ -29,13 +29,16 @@ const PERMISSIONS = [
   "--deny-ffi",
 ];
 
+/** A benchmark's name on the command line: `bench/ingest_bench.ts` is `ingest`. */
+const benchName = (file: string) => file.replace(/^bench\/|_bench\.ts$/g, "");
+
 const only = Deno.args.filter((a) => !a.startsWith("-"));
 const unknown = only.filter((name) => !BENCHES.some((bench) => bench.file.includes(name)));
 if (unknown.length > 0) {
   // Running nothing would only re-date BENCHMARKS.md.
   console.error(
     `bench: no benchmark named ${unknown.join(", ")}; known: ${
-      BENCHES.map((b) => b.file.replace(/^bench\/|_bench\.ts$/g, "")).join(", ")
+      BENCHES.map((b) => benchName(b.file)).join(", ")
     }`,
   );
   Deno.exit(2);
@@ -70,7 +73,7 @@ for (const bench of BENCHES) {
       (out.code === 0 ? body : `**FAILED** (exit ${out.code}); partial output:\n\n${body}`) +
       `\n\n_Ran ${new Date().toISOString()} on ${MACHINE}. Reproduce: \`${
         bench.rows === "3000000" ? "" : `BENCH_STREAM_ROWS=${bench.rows} `
-      }deno task bench ${bench.file.replace(/^bench\/|_bench\.ts$/g, "")}\` (${seconds} s)._`,
+      }deno task bench ${benchName(bench.file)}\` (${seconds} s)._`,
   );
 }
 
